@@ -1,0 +1,115 @@
+/**
+ * JSON Schema of a search config. ajv fills the defaults, so a resolved config (written to
+ * runs/<id>/config.json) always names every setting that was in force.
+ */
+export const METHODS = ['rs', 're', 'deepens', 'deepens-rs', 'deepens-es'] as const;
+export const ENGINES = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
+export const SELECTION_METHODS = ['forward', 'caruana', 'top'] as const;
+
+const positiveInt = { type: 'integer', minimum: 1 } as const;
+
+export const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    $schema: { type: 'string' },
+    seed: { type: 'integer', minimum: 0, default: 0 },
+    methods: {
+      type: 'array',
+      items: { enum: [...METHODS] },
+      minItems: 1,
+      uniqueItems: true,
+      default: ['rs'],
+    },
+    budget: { ...positiveInt, default: 400, description: 'networks trained per method (K)' },
+    ensembleSizes: {
+      type: 'array',
+      items: positiveInt,
+      minItems: 1,
+      uniqueItems: true,
+      default: [3, 5, 10],
+    },
+    space: { type: 'string', minLength: 1, default: 'darts' },
+    macro: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { cells: positiveInt, channels: positiveInt, stemMultiplier: positiveInt },
+      default: {},
+    },
+    dataset: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        name: { enum: ['fashion-mnist'], default: 'fashion-mnist' },
+        dataDir: { type: 'string', minLength: 1 },
+        trainLimit: positiveInt,
+        validationLimit: positiveInt,
+        testLimit: positiveInt,
+      },
+      default: {},
+    },
+    training: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        epochs: { ...positiveInt, default: 15 },
+        batchSize: { ...positiveInt, default: 100 },
+        learningRate: { type: 'number', exclusiveMinimum: 0, default: 0.025 },
+        momentum: { type: 'number', minimum: 0, maximum: 1, default: 0.9 },
+        weightDecay: { type: 'number', minimum: 0, default: 3e-4 },
+        gradientClip: { type: 'number', exclusiveMinimum: 0, default: 5 },
+      },
+      default: {},
+    },
+    re: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        population: { ...positiveInt, default: 50 },
+        parents: { ...positiveInt, default: 10 },
+        severities: {
+          type: 'array',
+          items: { type: 'integer', minimum: 0, maximum: 5 },
+          minItems: 1,
+          default: [0],
+        },
+      },
+      default: {},
+    },
+    deepens: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { genotype: { type: 'string', minLength: 1, default: 'darts-v2' } },
+      default: {},
+    },
+    selection: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        method: { enum: [...SELECTION_METHODS], default: 'forward' },
+        beam: { ...positiveInt, default: 1 },
+      },
+      default: {},
+    },
+    evaluation: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        eceBins: { type: 'integer', minimum: 1, default: 15 },
+        anytimeStep: { ...positiveInt, default: 25 },
+      },
+      default: {},
+    },
+    execution: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        engine: { enum: [...ENGINES], default: 'auto' },
+        workers: { ...positiveInt, description: 'default: one per CPU core' },
+        maxAttempts: { ...positiveInt, default: 2 },
+        taskTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, default: 86400 },
+      },
+      default: {},
+    },
+  },
+} as const;

@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject } from 'ajv';
+import { configSchema, type ENGINES, type METHODS, type SELECTION_METHODS } from './config-schema.js';
+
+export type Method = (typeof METHODS)[number];
+export type EngineChoice = (typeof ENGINES)[number];
+
+export interface NesConfig {
+  seed: number;
+  methods: Method[];
+  budget: number;
+  ensembleSizes: number[];
+  space: string;
+  macro: { cells?: number; channels?: number; stemMultiplier?: number };
+  dataset: {
+    name: 'fashion-mnist';
+    dataDir?: string;
+    trainLimit?: number;
+    validationLimit?: number;
+    testLimit?: number;
+  };
+  training: {
+    epochs: number;
+    batchSize: number;
+    learningRate: number;
+    momentum: number;
+    weightDecay: number;
+    gradientClip: number;
+  };
+  re: { population: number; parents: number; severities: number[] };
+  deepens: { genotype: string };
+  selection: { method: (typeof SELECTION_METHODS)[number]; beam: number };
+  evaluation: { eceBins: number; anytimeStep: number };
+  execution: {
+    engine: EngineChoice;
+    workers?: number;
+    maxAttempts: number;
+    taskTimeoutSeconds: number;
+  };
+}
+
+/** A config that failed validation: one line per problem, each naming the JSON path. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+const ajv = new Ajv({ allErrors: true, verbose: true, useDefaults: true, strict: true, strictTuples: false });
+const validate = ajv.compile(configSchema);
+
+/** Validates `raw` (a parsed JSON value), fills defaults and checks cross-field rules. */
+export function resolveConfig(raw: unknown): NesConfig {
+  const config = structuredClone(raw ?? {});
+  if (!validate(config)) throw new ConfigError((validate.errors ?? []).map(describeError));
+  const resolved = config as unknown as NesConfig;
+  const problems: string[] = [];
+  const largest = Math.max(...resolved.ensembleSizes);
+  if (largest > resolved.budget) {
+    problems.push(
+      `/ensembleSizes: ensemble size ${largest} is larger than the budget of ${resolved.budget} networks; use sizes ≤ budget or raise budget`,
+    );
+  }
+  if (resolved.methods.includes('re') && resolved.re.parents > resolved.re.population) {
+    problems.push(
+      `/re/parents: ${resolved.re.parents} parent candidates cannot be chosen from a population of ${resolved.re.population}; use parents ≤ population`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return resolved;
+}
+
+export function readConfigFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError([`${path}: cannot read the config file; expected a JSON file`]);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError([`${path}: not valid JSON (${(error as Error).message})`]);
+  }
+}
+
+function describeError(error: ErrorObject): string {
+  const path = error.instancePath || '/';
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const allowed = Object.keys(schemaAt(error.schemaPath)?.properties ?? {}).filter((k) => k !== '$schema');
+      return `${path}: unknown key "${String(params.additionalProperty)}"; allowed keys: ${allowed.join(', ')}`;
+    }
+    case 'enum':
+      return `${path}: ${JSON.stringify(error.data)} is not allowed; use one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'type':
+      return `${path}: expected ${String(params.type)}, got ${JSON.stringify(error.data)}`;
+    default:
+      return `${path}: ${error.message ?? 'invalid'}${error.data === undefined ? '' : `, got ${JSON.stringify(error.data)}`}`;
+  }
+}
+
+/** The schema object an ajv schemaPath like "#/properties/training/additionalProperties" points into. */
+function schemaAt(schemaPath: string): { properties?: Record<string, unknown> } | undefined {
+  const parts = schemaPath.replace(/^#\/?/, '').split('/').slice(0, -1);
+  let node: unknown = configSchema;
+  for (const part of parts) node = (node as Record<string, unknown> | undefined)?.[part];
+  return node as { properties?: Record<string, unknown> } | undefined;
+}

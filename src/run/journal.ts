@@ -1,0 +1,43 @@
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import type { Trial } from '../optimizers/types.js';
+
+/** One line of runs/<id>/journal.jsonl. */
+export type JournalEvent = { time: string } & (
+  | { event: 'run-started'; methods: string[]; engine: string; workers: number }
+  | { event: 'proposed'; method: string; trial: Trial }
+  | { event: 'started'; method: string; trialId: number; attempt: number }
+  | {
+      event: 'finished';
+      method: string;
+      trialId: number;
+      attempt: number;
+      genotypeId: string;
+      validationNll: number;
+      seconds: number;
+      lossCurve: number[];
+    }
+  | { event: 'attempt-failed'; method: string; trialId: number; attempt: number; reason: string }
+  | { event: 'failed'; method: string; trialId: number; attempt: number; reason: string }
+  | { event: 'run-finished'; seconds: number }
+);
+
+type WithoutTime<T> = T extends unknown ? Omit<T, 'time'> : never;
+
+/** Append-only JSON-lines journal; every event is flushed to disk before append() returns. */
+export class Journal {
+  private readonly fd: number;
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'a');
+  }
+
+  append(event: WithoutTime<JournalEvent>): void {
+    const line = JSON.stringify({ time: new Date().toISOString(), ...event }) + '\n';
+    writeSync(this.fd, line);
+    fsyncSync(this.fd);
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}

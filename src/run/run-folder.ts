@@ -1,0 +1,64 @@
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import type { NesConfig } from './config.js';
+
+/**
+ * Layout of runs/<id>/:
+ *   config.json            the resolved config (every default filled in)
+ *   journal.jsonl          append-only event log
+ *   members/<method>/<trial>/model.json, weights.bin, validation.npy, test.npy
+ *   results.json           pool, chosen ensembles and their metrics
+ */
+export interface RunFolder {
+  id: string;
+  dir: string;
+  configPath: string;
+  journalPath: string;
+  resultsPath: string;
+  memberDir(method: string, trialId: number): string;
+}
+
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+export class RunFolderError extends Error {
+  override name = 'RunFolderError';
+}
+
+/** A fresh run id: UTC time to the second plus a short random suffix, e.g. 20261128-011502-a3f9. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+/** Resolves runs/<id> and refuses ids that could leave the runs folder. */
+export function runFolder(runsDir: string, id: string): RunFolder {
+  if (!RUN_ID.test(id) || id.includes('..')) {
+    throw new RunFolderError(
+      `run id "${id}" is not allowed; use letters, digits, '.', '_' and '-' only (no path separators, no "..")`,
+    );
+  }
+  const root = resolve(runsDir);
+  const dir = join(root, id);
+  if (existsSync(dir) && !realpathSync(dir).startsWith(realpathSync(root) + sep)) {
+    throw new RunFolderError(`run folder ${dir} resolves outside ${root} (a symlink?); refusing to use it`);
+  }
+  return {
+    id,
+    dir,
+    configPath: join(dir, 'config.json'),
+    journalPath: join(dir, 'journal.jsonl'),
+    resultsPath: join(dir, 'results.json'),
+    memberDir: (method, trialId) => join(dir, 'members', method, String(trialId).padStart(4, '0')),
+  };
+}
+
+/** Creates a new run folder holding the resolved config. */
+export function createRun(runsDir: string, config: NesConfig, id = newRunId()): RunFolder {
+  const run = runFolder(runsDir, id);
+  if (existsSync(run.dir)) throw new RunFolderError(`run folder ${run.dir} already exists; choose another --run-id`);
+  mkdirSync(join(run.dir, 'members'), { recursive: true });
+  writeFileAtomic(run.configPath, JSON.stringify(config, null, 2) + '\n');
+  return run;
+}

@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, resolveConfig } from '../../src/run/config.js';
+
+function problemsOf(raw: unknown): string[] {
+  try {
+    resolveConfig(raw);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    return error.problems;
+  }
+  assert.fail('config was accepted');
+}
+
+test('an empty config resolves to the published NES settings', () => {
+  const config = resolveConfig({});
+  assert.equal(config.budget, 400);
+  assert.deepEqual(config.methods, ['rs']);
+  assert.deepEqual(config.training, {
+    epochs: 15,
+    batchSize: 100,
+    learningRate: 0.025,
+    momentum: 0.9,
+    weightDecay: 3e-4,
+    gradientClip: 5,
+  });
+  assert.deepEqual(config.re, { population: 50, parents: 10, severities: [0] });
+  assert.equal(config.evaluation.eceBins, 15);
+});
+
+test('resolving does not modify the caller’s object', () => {
+  const raw = { budget: 7, ensembleSizes: [3] };
+  resolveConfig(raw);
+  assert.deepEqual(raw, { budget: 7, ensembleSizes: [3] });
+});
+
+test('unknown keys name the path and the allowed keys', () => {
+  const [problem] = problemsOf({ training: { lr: 0.1 } });
+  assert.match(problem!, /^\/training: unknown key "lr"; allowed keys: epochs, batchSize, learningRate/);
+});
+
+test('every problem is reported, each with its JSON path', () => {
+  const problems = problemsOf({ budget: 0, training: { epochs: 'ten' }, methods: ['rs', 'bayes'] });
+  assert.equal(problems.length, 3);
+  assert.ok(problems.some((p) => p.startsWith('/budget: must be >= 1, got 0')));
+  assert.ok(problems.some((p) => p === '/training/epochs: expected integer, got "ten"'));
+  assert.ok(problems.some((p) => p.startsWith('/methods/1: "bayes" is not allowed; use one of "rs", "re"')));
+});
+
+test('an ensemble larger than the budget is refused with the fix', () => {
+  const [problem] = problemsOf({ budget: 4, ensembleSizes: [3, 5] });
+  assert.match(problem!, /^\/ensembleSizes: ensemble size 5 is larger than the budget of 4 networks; use sizes ≤ budget/);
+});
+
+test('RE cannot pick more parent candidates than its population holds', () => {
+  const [problem] = problemsOf({ methods: ['re'], re: { population: 5, parents: 10 }, budget: 20 });
+  assert.match(problem!, /^\/re\/parents: 10 parent candidates cannot be chosen from a population of 5/);
+});
