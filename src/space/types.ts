@@ -37,3 +37,64 @@ export interface MacroConfig {
   /** DARTS stem width = stemMultiplier × channels. */
   stemMultiplier: number;
 }
+
+/**
+ * A search space as stored in search-spaces/<name>.json and checked against
+ * search-spaces/space.schema.json. `kind` says which genotype family it holds.
+ */
+export interface DartsSearchSpace {
+  name: string;
+  kind: 'darts';
+  description?: string;
+  /** Candidate ops of every edge ('none' excluded, as in the NES paper). */
+  ops: string[];
+  cell: {
+    /** Cell inputs c_{k-2}, c_{k-1}: always 2. */
+    inputStates: number;
+    /** Intermediate nodes; the cell output concatenates all of them. */
+    intermediateNodes: number;
+    /** Edges summed into each intermediate node. */
+    edgesPerNode: number;
+    /** Whether the edges of one node must read different states (true in DARTS). */
+    distinctInputs: boolean;
+  };
+  /** Reduction cells sit at floor(cells · p / q) for each fraction "p/q" (DARTS: "1/3", "2/3"). */
+  reductionAt: string[];
+  /** Default network around the cells. */
+  macro: MacroConfig;
+  /** Named alternatives to `macro`, e.g. per dataset. */
+  presets?: Record<string, MacroConfig>;
+}
+
+export interface Nb201SearchSpace {
+  name: string;
+  kind: 'nb201';
+  description?: string;
+  /** Candidate ops of every edge; 'none' means the edge is absent. */
+  ops: string[];
+  cell: {
+    /** Nodes of the cell; every pair i < j is an edge, so nodes·(nodes-1)/2 edges. */
+    nodes: number;
+  };
+  /** Stages of `macro.cells` cells each, joined by residual reduction blocks that double channels. */
+  stages: number;
+  macro: MacroConfig;
+  presets?: Record<string, MacroConfig>;
+}
+
+export type SearchSpace = DartsSearchSpace | Nb201SearchSpace;
+
+/** What `mutate` changed, for the journal. */
+export interface Mutation {
+  /** The DARTS cell that was mutated; NB201 has a single cell type, reported as 'normal'. */
+  cell: 'normal' | 'reduce';
+  kind: 'identity' | 'op' | 'input';
+  /** DARTS intermediate node index j (state j+2). */
+  node?: number;
+  /** DARTS: edge index within the node; NB201: edge index in the 6-edge order. */
+  edge?: number;
+  /** Old op (kind 'op') or old input state (kind 'input'). */
+  from?: string | number;
+  /** New op or new input state. */
+  to?: string | number;
+}
