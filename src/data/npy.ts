@@ -197,6 +197,9 @@ export function encodeNpy(array: NpyArray): Uint8Array {
   if (array.data.length !== length) {
     throw new DataFormatError(source, `data has ${array.data.length} elements, shape needs ${length}`);
   }
+  if (array.dtype === 'bool' && (array.data as Uint8Array).some((value) => value > 1)) {
+    throw new DataFormatError(source, 'bool data holds values other than 0 and 1');
+  }
   const dict = `{'descr': '${info.descr}', 'fortran_order': False, 'shape': ${formatShape(array.shape)}, }`;
   // Pad with spaces so the data starts on a 64-byte boundary, then end the header with '\n'.
   const fitsVersion1 = 10 + dict.length + 1 <= 0xffff;

@@ -109,6 +109,7 @@ test('clear one-line errors for malformed files', () => {
 test('encodeNpy refuses data that does not match dtype or shape', () => {
   assert.throws(() => encodeNpy({ dtype: 'float32', shape: [2], data: new Float64Array(2) }), DataFormatError);
   assert.throws(() => encodeNpy({ dtype: 'float32', shape: [3], data: new Float32Array(2) }), /data has 2 elements, shape needs 3/);
+  assert.throws(() => encodeNpy({ dtype: 'bool', shape: [1], data: Uint8Array.of(2) }), /bool data holds values other than 0 and 1/);
 });
 
 test('expectShape, asFloat32 and asLabels', () => {
