@@ -1,0 +1,88 @@
+import { availableParallelism } from 'node:os';
+import { BroadcastChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { DatasetSplits } from '../data/types.js';
+import type { TrainOutcome, TrainProgress, TrainTask } from './types.js';
+
+export interface FarmOptions {
+  /** Worker threads; default one per CPU core. */
+  workers?: number;
+  engine: string;
+  /** Shared with every worker once (SharedArrayBuffer-backed arrays are not copied). */
+  dataset: DatasetSplits;
+  /** Tries per task when a worker throws or dies; a failed candidate (non-finite loss) is never retried. */
+  maxAttempts: number;
+  taskTimeoutMs: number;
+  onProgress?: (progress: TrainProgress) => void;
+  /** The worker module; tests swap in fault-injecting workers. Default: ./worker.js. */
+  workerFile?: URL;
+}
+
+export type FarmResult =
+  | (TrainOutcome & { attempts: number })
+  | { status: 'failed'; reason: string; attempts: number };
+
+/**
+ * Trains candidates on a piscina pool of worker threads, one training per thread at a time.
+ * A task whose worker throws, exits or times out is retried up to maxAttempts; every failed
+ * attempt is reported through onAttemptFailed so the caller can journal it.
+ */
+export class TrainingFarm {
+  readonly workers: number;
+  private readonly pool: Piscina;
+  private readonly channel: BroadcastChannel;
+  readonly progressChannel = `nes-progress-${process.pid}-${Date.now()}`;
+
+  constructor(private readonly options: FarmOptions) {
+    this.workers = options.workers ?? availableParallelism();
+    const workerFile =
+      options.workerFile ?? new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+    this.pool = new Piscina({
+      filename: workerFile.href,
+      minThreads: this.workers,
+      maxThreads: this.workers,
+      concurrentTasksPerWorker: 1,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      workerData: { engine: options.engine, dataset: options.dataset },
+    });
+    this.channel = new BroadcastChannel(this.progressChannel);
+    this.channel.onmessage = (message) => options.onProgress?.((message as MessageEvent<TrainProgress>).data);
+  }
+
+  async train(
+    task: Omit<TrainTask, 'progressChannel'>,
+    onAttemptFailed: (attempt: number, reason: string) => void = () => {},
+  ): Promise<FarmResult> {
+    for (let attempt = 1; ; attempt++) {
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), this.options.taskTimeoutMs);
+      try {
+        const outcome = (await this.pool.run(
+          { ...task, progressChannel: this.progressChannel },
+          { signal: abort.signal },
+        )) as TrainOutcome;
+        return { ...outcome, attempts: attempt };
+      } catch (error) {
+        const reason = abort.signal.aborted
+          ? `timed out after ${this.options.taskTimeoutMs / 1000} s`
+          : describe(error);
+        if (abort.signal.aborted || attempt >= this.options.maxAttempts) {
+          return { status: 'failed', reason, attempts: attempt };
+        }
+        onAttemptFailed(attempt, reason);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.channel.close();
+    await this.pool.destroy();
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

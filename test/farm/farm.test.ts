@@ -1,0 +1,107 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TrainingFarm, type FarmResult } from '../../src/farm/farm.js';
+import type { TrainTask } from '../../src/farm/types.js';
+import type { DatasetSplits, LabelledImages } from '../../src/data/types.js';
+import type { TrainProgress } from '../../src/farm/types.js';
+
+const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+const faultyWorker = new URL(`../fixtures/faulty-worker${extension}`, import.meta.url);
+
+const images = (count: number): LabelledImages => ({
+  images: new Uint8Array(count * 4),
+  labels: new Uint8Array(count),
+  count,
+  height: 2,
+  width: 2,
+  channels: 1,
+});
+const dataset: DatasetSplits = {
+  name: 'tiny',
+  classNames: ['a', 'b'],
+  numClasses: 2,
+  train: images(4),
+  validation: images(4),
+  test: images(4),
+  normalization: { mean: [0.5], std: [0.5] },
+};
+
+function task(id: number, origin: Record<string, unknown> = {}): Omit<TrainTask, 'progressChannel'> {
+  return {
+    method: 'rs',
+    trial: { id, seed: id, genotype: { space: 'nb201', edges: [] }, origin },
+    macro: { cells: 1, channels: 1, stemMultiplier: 1 },
+    training: { epochs: 1, batchSize: 1, learningRate: 0.1, momentum: 0.9, weightDecay: 0, gradientClip: 5 },
+    memberDir: '/nonexistent',
+  };
+}
+
+function farm(progress: TrainProgress[] = [], timeoutMs = 30_000) {
+  return new TrainingFarm({
+    workers: 2,
+    engine: 'cpu',
+    dataset,
+    maxAttempts: 2,
+    taskTimeoutMs: timeoutMs,
+    workerFile: faultyWorker,
+    onProgress: (p) => progress.push(p),
+  });
+}
+
+test('healthy tasks finish and report progress', async () => {
+  const progress: TrainProgress[] = [];
+  const pool = farm(progress);
+  const results = await Promise.all([0, 1, 2].map((id) => pool.train(task(id))));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await pool.close();
+  assert.deepEqual(results.map((r) => [r.status, r.attempts]), [['finished', 1], ['finished', 1], ['finished', 1]]);
+  assert.deepEqual(progress.map((p) => p.trialId).sort(), [0, 1, 2]);
+});
+
+test('a task that throws is retried up to maxAttempts, then recorded as failed; the others go on', async () => {
+  const pool = farm();
+  const failures: [number, number, string][] = [];
+  const marker = join(mkdtempSync(join(tmpdir(), 'nes-farm-')), 'marker');
+  const [always, once, healthy] = await Promise.all([
+    pool.train(task(0, { fault: 'throw' }), (attempt, reason) => failures.push([0, attempt, reason])),
+    pool.train(task(1, { fault: 'throw-once', marker }), (attempt, reason) => failures.push([1, attempt, reason])),
+    pool.train(task(2)),
+  ]);
+  await pool.close();
+  assert.equal(always.status, 'failed');
+  assert.equal(always.attempts, 2);
+  assert.match((always as Extract<FarmResult, { status: 'failed' }>).reason, /injected failure of trial 0/);
+  assert.deepEqual([once.status, once.attempts], ['finished', 2]);
+  assert.deepEqual([healthy.status, healthy.attempts], ['finished', 1]);
+  assert.deepEqual(failures.map(([id, attempt]) => [id, attempt]).sort(), [[0, 1], [1, 1]]);
+});
+
+test('a worker that calls process.exit is replaced and its task retried', async () => {
+  const pool = farm();
+  const [exited, after] = await Promise.all([pool.train(task(0, { fault: 'exit' })), pool.train(task(1))]);
+  const later = await pool.train(task(2));
+  await pool.close();
+  assert.equal(exited.status, 'failed');
+  assert.equal(exited.attempts, 2);
+  assert.equal(after.status, 'finished');
+  assert.equal(later.status, 'finished', 'the pool still trains after losing a worker');
+});
+
+test('a non-finite loss fails the candidate at once, without a retry', async () => {
+  const pool = farm();
+  const result = await pool.train(task(0, { fault: 'nan' }), () => assert.fail('must not retry'));
+  await pool.close();
+  assert.deepEqual([result.status, result.attempts], ['failed', 1]);
+});
+
+test('a task over its time limit is stopped and recorded as timed out', async () => {
+  const pool = farm([], 500);
+  const [hung, healthy] = await Promise.all([pool.train(task(0, { fault: 'hang' })), pool.train(task(1))]);
+  await pool.close();
+  assert.equal(hung.status, 'failed');
+  assert.match((hung as Extract<FarmResult, { status: 'failed' }>).reason, /timed out after 0.5 s/);
+  assert.equal(healthy.status, 'finished');
+});
