@@ -34,3 +34,13 @@ export interface Optimizer {
   ask(): Trial | 'wait' | null;
   tell(trial: Trial, result: TrialResult): void;
 }
+
+/**
+ * An optimizer whose state can be saved as plain JSON (RNG state, counters, population order) and
+ * rebuilt on resume by the implementation's static `restore`.
+ */
+export interface ResumableOptimizer extends Optimizer {
+  /** Short method name for the journal, e.g. "nes-re". */
+  readonly name: string;
+  snapshot(): unknown;
+}

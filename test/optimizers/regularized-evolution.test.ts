@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { forwardSelect } from '../../src/ensemble/forward-select.js';
+import { RegularizedEvolution, type RegularizedEvolutionOptions } from '../../src/optimizers/regularized-evolution.js';
+import type { Trial, TrialResult } from '../../src/optimizers/types.js';
+import { loadSpace } from '../../src/space/load.js';
+import { validateGenotype } from '../../src/space/validate.js';
+import type { Mutation } from '../../src/space/types.js';
+import { runFakeFarm, type FarmEvent } from './fake-farm.js';
+
+const darts = loadSpace('darts');
+const nb201 = loadSpace('nb201');
+const finished = (probs: number[]): TrialResult => ({
+  status: 'finished',
+  validationTrueClassProbs: new Map([[0, Float32Array.from(probs)]]),
+  validationNll: 0,
+});
+
+test('population stays within P, drops the oldest, and parents come from the ForwardSelect candidates', () => {
+  const options: RegularizedEvolutionOptions = { space: darts, budget: 60, seed: 'semantics', populationSize: 6, parentCandidates: 3, severities: [0, 3] };
+  const search = new RegularizedEvolution(options);
+  // Independent model of the population: finished trials in report order, the last P kept.
+  const model: { id: number; result: Extract<TrialResult, { status: 'finished' }> }[] = [];
+  let mutations = 0;
+  const events = runFakeFarm(search, { workers: 3, seed: 'farm', severities: [0, 3], failureRate: 0.15 }, (event: FarmEvent) => {
+    if (event.kind === 'tell' && event.result!.status === 'finished') {
+      model.push({ id: event.trial!.id, result: event.result! as Extract<TrialResult, { status: 'finished' }> });
+      if (model.length > 6) model.shift();
+    }
+    if (event.kind === 'tell') assert.deepEqual(search.populationIds(), model.map((m) => m.id));
+    assert.ok(search.populationIds().length <= 6);
+    if (event.kind !== 'ask' || event.wait) return;
+    const trial = event.trial!;
+    assert.deepEqual(validateGenotype(darts, trial.genotype), []);
+    if (trial.id < 6) {
+      assert.equal(trial.origin?.source, 'random');
+      return;
+    }
+    mutations++;
+    const origin = trial.origin as { source: string; parent: number; severity: number; candidates: number[]; mutation: Mutation };
+    assert.equal(origin.source, 'mutation');
+    assert.ok([0, 3].includes(origin.severity));
+    // Recompute the selection over the population as it was at ask time.
+    const pool = model.map((m) => m.result.validationTrueClassProbs.get(origin.severity)!);
+    const expected = forwardSelect(pool, 3).map((index) => model[index]!.id);
+    assert.deepEqual(origin.candidates, expected);
+    assert.ok(origin.candidates.includes(origin.parent), 'parent must be one of the m selected');
+  });
+  const asked = events.filter((e) => e.kind === 'ask' && !e.wait).map((e) => e.trial!.id);
+  assert.deepEqual(asked, Array.from({ length: 60 }, (_, i) => i));
+  assert.equal(mutations, 54);
+  assert.equal(search.ask(), null);
+});
+
+test('waits while everything is in flight, and failed trials never join', () => {
+  const search = new RegularizedEvolution({ space: nb201, budget: 10, seed: 'wait', populationSize: 2, parentCandidates: 2 });
+  const first = search.ask() as Trial;
+  const second = search.ask() as Trial;
+  assert.equal(search.ask(), 'wait');
+  search.tell(first, { status: 'failed', reason: 'out of memory' });
+  assert.deepEqual(search.populationIds(), []);
+  assert.equal(search.ask(), 'wait');
+  search.tell(second, finished([0.9, 0.8, 0.7]));
+  assert.deepEqual(search.populationIds(), [second.id]);
+  const child = search.ask() as Trial;
+  assert.equal((child.origin as { parent: number }).parent, second.id);
+  assert.deepEqual(validateGenotype(nb201, child.genotype), []);
+  assert.throws(() => search.tell(second, finished([0.5, 0.5, 0.5])), /not running/);
+});
+
+test('a result missing a selection severity is rejected before it changes anything', () => {
+  const search = new RegularizedEvolution({ space: nb201, budget: 4, seed: 's', populationSize: 2, severities: [0, 5] });
+  const trial = search.ask() as Trial;
+  assert.throws(() => search.tell(trial, finished([0.5])), /no validation probabilities at severity 5/);
+  assert.deepEqual(search.populationIds(), []);
+});
+
+test('same seed and same tells give the same proposals; snapshot + restore continues identically', () => {
+  const options: RegularizedEvolutionOptions = { space: darts, budget: 40, seed: 'determinism', populationSize: 5, parentCandidates: 3 };
+  const farm = { workers: 2, seed: 'farm-d', severities: [0], failureRate: 0.1 };
+  const proposals = (events: FarmEvent[]) => events.filter((e) => e.kind === 'ask').map((e) => (e.wait ? 'wait' : e.trial));
+  const reference = runFakeFarm(new RegularizedEvolution(options), farm);
+  assert.deepEqual(proposals(runFakeFarm(new RegularizedEvolution(options), farm)), proposals(reference));
+  assert.notDeepEqual(proposals(runFakeFarm(new RegularizedEvolution({ ...options, seed: 'other' }), farm)), proposals(reference));
+
+  // Replay the reference up to a point, snapshot through JSON, restore and replay the rest.
+  const cut = 30;
+  const first = new RegularizedEvolution(options);
+  const results = new Map<number, { trial: Trial; result: TrialResult }>();
+  const replay = (search: RegularizedEvolution, event: FarmEvent): void => {
+    if (event.kind === 'ask') assert.deepEqual(search.ask(), event.wait ? 'wait' : event.trial);
+    else {
+      search.tell(event.trial!, event.result!);
+      results.set(event.trial!.id, { trial: event.trial!, result: event.result! });
+    }
+  };
+  reference.slice(0, cut).forEach((event) => replay(first, event));
+  const snapshot = JSON.parse(JSON.stringify(first.snapshot())) as unknown;
+  const resumed = RegularizedEvolution.restore(options, snapshot, (id) => results.get(id));
+  assert.deepEqual(resumed.populationIds(), first.populationIds());
+  reference.slice(cut).forEach((event) => replay(resumed, event));
+  assert.equal(resumed.ask(), null);
+});
