@@ -1,0 +1,149 @@
+/**
+ * Picks the tfjs backend that trains fastest on this machine and checks it actually works.
+ *
+ * Order for 'auto': tfjs-node-gpu, tfjs-node (both optional native packages that register backend
+ * 'tensorflow' into the same @tensorflow/tfjs-core when their versions match ours), then wasm
+ * (with our gradient kernels), then the pure-JS cpu backend.
+ *
+ * GPU pinning: tfjs-node-gpu (libtensorflow) reads CUDA_VISIBLE_DEVICES once, when it loads, so
+ * set it before the process starts, e.g. `CUDA_VISIBLE_DEVICES=1 nes search …`. Changing
+ * process.env afterwards has no effect, and all worker threads of one process share the devices
+ * it saw; to give workers different GPUs, run separate processes.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { registerWasmGradients } from './kernels/index.js';
+
+export type EngineName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+
+export const ENGINE_NAMES: readonly EngineName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
+
+const TFJS_VERSION = '4.22.0';
+
+interface EngineSpec {
+  /** Backend name the engine registers in tfjs-core. */
+  backend: string;
+  /** Makes the backend available; throws when the engine cannot be loaded. */
+  load(): Promise<void>;
+  /** Shown when a forced engine is unavailable. */
+  installHint: string;
+}
+
+/** Dynamic import whose specifier TypeScript cannot resolve, so a missing package compiles. */
+async function importOptional(packageName: string): Promise<unknown> {
+  const specifier: string = packageName;
+  return import(specifier);
+}
+
+function nativeEngine(packageName: string, extraHint: string): EngineSpec {
+  return {
+    backend: 'tensorflow',
+    async load() {
+      await importOptional(packageName);
+      if (tf.findBackendFactory('tensorflow') === null) {
+        throw new Error(
+          `${packageName} loaded but registered no 'tensorflow' backend in this @tensorflow/tfjs-core ` +
+            `(its @tensorflow/tfjs version must be ${TFJS_VERSION}, like ours)`,
+        );
+      }
+    },
+    installHint: `npm install ${packageName}@${TFJS_VERSION} (${extraHint})`,
+  };
+}
+
+const engines: Record<EngineName, EngineSpec> = {
+  'tfjs-node-gpu': nativeEngine(
+    '@tensorflow/tfjs-node-gpu',
+    'Linux x64 with an NVIDIA GPU, CUDA 11.2 and cuDNN 8.1; pick the GPU with CUDA_VISIBLE_DEVICES',
+  ),
+  'tfjs-node': nativeEngine(
+    '@tensorflow/tfjs-node',
+    'downloads a prebuilt libtensorflow for linux/macOS/windows x64 at install time',
+  ),
+  wasm: {
+    backend: 'wasm',
+    async load() {
+      await import('@tensorflow/tfjs-backend-wasm');
+      registerWasmGradients();
+    },
+    installHint: `npm install @tensorflow/tfjs-backend-wasm@${TFJS_VERSION}`,
+  },
+  cpu: {
+    backend: 'cpu',
+    async load() {
+      // Registered by @tensorflow/tfjs itself.
+    },
+    installHint: `npm install @tensorflow/tfjs@${TFJS_VERSION}`,
+  },
+};
+
+/** A tiny conv forward + backward pass: proves the backend computes, including gradients. */
+function smokeTest(): void {
+  const ok = tf.tidy(() => {
+    const x = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
+    const filter = tf.ones([2, 2, 1, 1]) as tf.Tensor4D;
+    const gradient = tf.grad((input: tf.Tensor) => tf.sum(tf.conv2d(input as tf.Tensor4D, filter, 1, 'valid')))(x);
+    const sum = tf.sum(tf.conv2d(x, filter, 1, 'valid')).dataSync()[0];
+    return sum === 10 && gradient.dataSync().every((value) => value === 1);
+  });
+  if (!ok) throw new Error('smoke test computed wrong values');
+}
+
+async function tryEngine(name: EngineName): Promise<void> {
+  const spec = engines[name];
+  await spec.load();
+  if (!(await tf.setBackend(spec.backend))) {
+    throw new Error(`tf.setBackend('${spec.backend}') failed to initialise the backend`);
+  }
+  await tf.ready();
+  smokeTest();
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+}
+
+function isEngineName(value: string): value is EngineName {
+  return (ENGINE_NAMES as readonly string[]).includes(value);
+}
+
+function defaultRequest(): EngineName | 'auto' {
+  const fromEnv = process.env['NES_ENGINE'];
+  if (fromEnv === undefined || fromEnv === '') return 'auto';
+  if (fromEnv === 'auto' || isEngineName(fromEnv)) return fromEnv;
+  throw new Error(`NES_ENGINE=${fromEnv} is not one of auto, ${ENGINE_NAMES.join(', ')}`);
+}
+
+/**
+ * Selects and initialises the training engine. `requested` defaults to $NES_ENGINE, else 'auto'.
+ * A forced engine that cannot run throws an Error that says how to install it.
+ */
+export async function initEngine(
+  requested: EngineName | 'auto' = defaultRequest(),
+  log?: (msg: string) => void,
+): Promise<{ engine: EngineName; backend: string }> {
+  if (requested !== 'auto') {
+    if (!isEngineName(requested)) {
+      throw new Error(`unknown engine '${String(requested)}'; use auto, ${ENGINE_NAMES.join(', ')}`);
+    }
+    try {
+      await tryEngine(requested);
+    } catch (error) {
+      throw new Error(
+        `engine '${requested}' is not available: ${errorMessage(error)}. ` +
+          `Install it with: ${engines[requested].installHint}`,
+      );
+    }
+    log?.(`engine ${requested} (tfjs backend '${tf.getBackend()}')`);
+    return { engine: requested, backend: tf.getBackend() };
+  }
+  for (const name of ENGINE_NAMES) {
+    try {
+      await tryEngine(name);
+      log?.(`engine ${name} (tfjs backend '${tf.getBackend()}'), chosen automatically`);
+      return { engine: name, backend: tf.getBackend() };
+    } catch (error) {
+      log?.(`engine ${name} unavailable: ${errorMessage(error)}`);
+    }
+  }
+  throw new Error('no tfjs engine works here: not even the cpu backend initialised');
+}
