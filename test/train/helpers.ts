@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs';
+import type { LabelledImages } from '../../src/data/types.js';
+import type { DartsGenotype, MacroConfig } from '../../src/space/types.js';
+import { createRng } from '../../src/util/rng.js';
+
+export async function useCpu(): Promise<void> {
+  await tf.setBackend('cpu');
+  await tf.ready();
+}
+
+/** A DARTS genotype whose every edge is `op` (inputs wired as in DARTS-V2). */
+export function uniformDarts(normalOp: string, reduceOp = normalOp): DartsGenotype {
+  const wiring = [[0, 1], [0, 1], [1, 0], [0, 2]];
+  const cell = (op: string) => wiring.map((inputs) => inputs.map((input) => ({ op, input })));
+  return { space: 'darts', normal: cell(normalOp), reduce: cell(reduceOp) };
+}
+
+export const DARTS_V2: DartsGenotype = {
+  space: 'darts',
+  normal: [
+    [{ op: 'sep_conv_3x3', input: 0 }, { op: 'sep_conv_3x3', input: 1 }],
+    [{ op: 'sep_conv_3x3', input: 0 }, { op: 'sep_conv_3x3', input: 1 }],
+    [{ op: 'sep_conv_3x3', input: 1 }, { op: 'skip_connect', input: 0 }],
+    [{ op: 'skip_connect', input: 0 }, { op: 'dil_conv_3x3', input: 2 }],
+  ],
+  reduce: [
+    [{ op: 'max_pool_3x3', input: 0 }, { op: 'max_pool_3x3', input: 1 }],
+    [{ op: 'skip_connect', input: 2 }, { op: 'max_pool_3x3', input: 1 }],
+    [{ op: 'max_pool_3x3', input: 0 }, { op: 'skip_connect', input: 2 }],
+    [{ op: 'skip_connect', input: 2 }, { op: 'max_pool_3x3', input: 1 }],
+  ],
+};
+
+export const TINY_MACRO: MacroConfig = { cells: 3, channels: 4, stemMultiplier: 2 };
+
+/**
+ * A separable toy problem: class 0 images are bright in the top half, class 1 in the bottom half,
+ * with seeded noise everywhere.
+ */
+export function toyImages(count: number, size: number, seed: number): LabelledImages {
+  const rng = createRng(`toy:${seed}`);
+  const images = new Uint8Array(count * size * size);
+  const labels = new Uint8Array(count);
+  for (let n = 0; n < count; n++) {
+    const label = n % 2;
+    labels[n] = label;
+    for (let row = 0; row < size; row++) {
+      const bright = (row < size / 2) === (label === 0);
+      for (let col = 0; col < size; col++) {
+        const base = bright ? 170 : 60;
+        images[(n * size + row) * size + col] = base + rng.int(60);
+      }
+    }
+  }
+  return { images, labels, count, height: size, width: size, channels: 1 };
+}
+
+export const GREY = { mean: [0.45], std: [0.25] };
