@@ -1,0 +1,67 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** Per-channel statistics on the 0..1 pixel scale: x ↦ (x/255 − mean) / std. */
+export interface Normalization {
+  mean: number[];
+  std: number[];
+}
+
+/** NHWC uint8 images (labels optional), possibly views of a SharedArrayBuffer. */
+export interface ImageSource {
+  images: Uint8Array;
+  count: number;
+  height: number;
+  width: number;
+  channels: number;
+}
+
+/** Image positions of one batch: a contiguous range, or any list (a shuffled order). */
+export type BatchSelection = { start: number; end: number } | ArrayLike<number>;
+
+/**
+ * Normalised float32 NHWC tensor of the selected images. Reads only those images' bytes, so a
+ * shared dataset is never copied as a whole.
+ */
+export function normalizedBatch(source: ImageSource, selection: BatchSelection, normalization: Normalization): tf.Tensor4D {
+  const { height, width, channels } = source;
+  const { scale, offset } = channelAffine(normalization, channels);
+  const imageSize = height * width * channels;
+  const positions = 'start' in selection ? rangeOf(selection.start, selection.end) : selection;
+  const values = new Float32Array(positions.length * imageSize);
+  for (let slot = 0; slot < positions.length; slot++) {
+    const position = positions[slot] as number;
+    if (!Number.isInteger(position) || position < 0 || position >= source.count) {
+      throw new RangeError(`image ${position} outside 0..${source.count - 1}`);
+    }
+    const pixels = source.images.subarray(position * imageSize, (position + 1) * imageSize);
+    const target = slot * imageSize;
+    for (let i = 0; i < imageSize; i++) {
+      const channel = i % channels;
+      values[target + i] = (pixels[i] as number) * (scale[channel] as number) - (offset[channel] as number);
+    }
+  }
+  return tf.tensor4d(values, [positions.length, height, width, channels], 'float32');
+}
+
+/** (x/255 − mean)/std as x·scale − offset, checked against the image channels. */
+function channelAffine(normalization: Normalization, channels: number): { scale: Float32Array; offset: Float32Array } {
+  const { mean, std } = normalization;
+  if (mean.length !== channels || std.length !== channels) {
+    throw new RangeError(`normalization has ${mean.length} means and ${std.length} stds for ${channels} channels`);
+  }
+  const scale = new Float32Array(channels);
+  const offset = new Float32Array(channels);
+  for (let c = 0; c < channels; c++) {
+    const deviation = std[c] as number;
+    if (!(deviation > 0)) throw new RangeError(`normalization std[${c}] must be > 0, got ${deviation}`);
+    scale[c] = 1 / (255 * deviation);
+    offset[c] = (mean[c] as number) / deviation;
+  }
+  return { scale, offset };
+}
+
+function rangeOf(start: number, end: number): Int32Array {
+  const positions = new Int32Array(Math.max(0, end - start));
+  for (let i = 0; i < positions.length; i++) positions[i] = start + i;
+  return positions;
+}

@@ -1,0 +1,27 @@
+import * as tf from '@tensorflow/tfjs';
+import { normalizedBatch, type ImageSource, type Normalization } from './normalize.js';
+
+/**
+ * Softmax probabilities of every image, N×C row-major, in inference mode (BN moving statistics),
+ * one batch at a time so memory stays bounded.
+ */
+export function predictProbs(
+  model: tf.LayersModel,
+  source: ImageSource,
+  normalization: Normalization,
+  batchSize = 256,
+): Float32Array {
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  const numClasses = model.outputs[0]?.shape[1];
+  if (numClasses == null) throw new Error('model output must be [batch, classes]');
+  const probs = new Float32Array(source.count * numClasses);
+  for (let start = 0; start < source.count; start += batchSize) {
+    const end = Math.min(source.count, start + batchSize);
+    tf.tidy(() => {
+      const batch = normalizedBatch(source, { start, end }, normalization);
+      const output = model.predict(batch) as tf.Tensor;
+      probs.set(output.dataSync() as Float32Array, start * numClasses);
+    });
+  }
+  return probs;
+}

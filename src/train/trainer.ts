@@ -1,0 +1,220 @@
+/**
+ * Training loop as DARTS/NES train a network: SGD with momentum, PyTorch-style weight decay on
+ * every trainable parameter (BN gamma/beta included, as torch.optim.SGD(model.parameters())),
+ * optional global-norm gradient clipping, cosine annealing per epoch, seeded shuffling.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { LabelledImages } from '../data/types.js';
+import { createRng, type Rng } from '../util/rng.js';
+import { logitsModel } from './model/logits.js';
+import { normalizedBatch, type Normalization } from './normalize.js';
+
+export type { LabelledImages } from '../data/types.js';
+
+export interface TrainConfig {
+  epochs: number;
+  batchSize: number;
+  /** Initial learning rate, annealed to 0 by a cosine over the epochs. */
+  learningRate: number;
+  /** SGD momentum (NES: 0.9). */
+  momentum: number;
+  /** L2 coefficient added to every trainable parameter's gradient (NES: 3e-4). */
+  weightDecay: number;
+  /** Seeds the batch order. */
+  seed: number;
+  normalization: Normalization;
+  /** Max global L2 norm of the loss gradient, as clip_grad_norm_ (DARTS: 5). */
+  gradientClip?: number;
+}
+
+export interface TrainData {
+  train: LabelledImages;
+  /** Not read by train(): accepted so callers can pass their splits as they are. */
+  validation?: LabelledImages;
+}
+
+export interface BatchInfo {
+  /** 1-based epoch number. */
+  epoch: number;
+  /** 1-based batch number within the epoch. */
+  batch: number;
+  batches: number;
+  loss: number;
+}
+
+export interface EpochInfo {
+  /** 1-based number of the epoch just finished. */
+  epoch: number;
+  epochs: number;
+  /** Mean training loss of the epoch. */
+  loss: number;
+  /** Learning rate used during the epoch. */
+  learningRate: number;
+  seconds: number;
+}
+
+export interface TrainHooks {
+  onBatch?(info: BatchInfo): void;
+  onEpoch?(info: EpochInfo): void | Promise<void>;
+  /** Checked before every batch; true ends training early (the epoch in progress is dropped). */
+  shouldStop?(): boolean;
+}
+
+export interface TrainResult {
+  /** Mean training loss of each completed epoch. */
+  lossCurve: number[];
+  seconds: number;
+  /** True when shouldStop() ended training early. */
+  stopped: boolean;
+}
+
+/** The loss became NaN or ±Infinity: the run diverged. */
+export class NonFiniteLossError extends Error {
+  constructor(
+    readonly epoch: number,
+    readonly batch: number,
+    readonly loss: number,
+  ) {
+    super(`non-finite training loss ${loss} at epoch ${epoch}, batch ${batch}`);
+    this.name = 'NonFiniteLossError';
+  }
+}
+
+/** PyTorch CosineAnnealingLR (eta_min 0) stepped per epoch; `epoch` is 0-based. */
+export function cosineLearningRate(baseLearningRate: number, epoch: number, epochs: number): number {
+  return (baseLearningRate * (1 + Math.cos((Math.PI * epoch) / epochs))) / 2;
+}
+
+export async function train(
+  model: tf.LayersModel,
+  data: TrainData,
+  config: TrainConfig,
+  hooks: TrainHooks = {},
+): Promise<TrainResult> {
+  checkConfig(config, data.train);
+  const started = performance.now();
+  const trainSet = data.train;
+  const numClasses = model.outputs[0]?.shape[1];
+  if (numClasses == null) throw new Error('model output must be [batch, classes]');
+  const step = makeStep(model, config, numClasses);
+  const order = createRng(`nes-train-order:${config.seed}`);
+  const batches = Math.ceil(trainSet.count / config.batchSize);
+  const lossCurve: number[] = [];
+  try {
+    for (let epochIndex = 0; epochIndex < config.epochs; epochIndex++) {
+      const epochStarted = performance.now();
+      const epoch = epochIndex + 1;
+      const learningRate = cosineLearningRate(config.learningRate, epochIndex, config.epochs);
+      step.optimizer.setLearningRate(learningRate);
+      const permutation = shuffledPositions(trainSet.count, order);
+      let lossSum = 0;
+      for (let batchIndex = 0; batchIndex < batches; batchIndex++) {
+        if (hooks.shouldStop?.()) return { lossCurve, seconds: elapsedSeconds(started), stopped: true };
+        const positions = permutation.subarray(batchIndex * config.batchSize, (batchIndex + 1) * config.batchSize);
+        const loss = step.run(trainSet, positions, { epoch, batch: batchIndex + 1 });
+        lossSum += loss * positions.length;
+        hooks.onBatch?.({ epoch, batch: batchIndex + 1, batches, loss });
+      }
+      const meanLoss = lossSum / trainSet.count;
+      lossCurve.push(meanLoss);
+      await hooks.onEpoch?.({
+        epoch,
+        epochs: config.epochs,
+        loss: meanLoss,
+        learningRate,
+        seconds: elapsedSeconds(epochStarted),
+      });
+    }
+    return { lossCurve, seconds: elapsedSeconds(started), stopped: false };
+  } finally {
+    step.optimizer.dispose();
+    // tfjs 4.x MomentumOptimizer.dispose() forgets its SGD base's learning-rate scalar.
+    tf.SGDOptimizer.prototype.dispose.call(step.optimizer);
+  }
+}
+
+interface TrainStep {
+  optimizer: tf.MomentumOptimizer;
+  /** One SGD step on the given images; returns the batch's mean loss (checked finite). */
+  run(images: LabelledImages, positions: Int32Array, where: { epoch: number; batch: number }): number;
+}
+
+function makeStep(model: tf.LayersModel, config: TrainConfig, numClasses: number): TrainStep {
+  const optimizer = tf.train.momentum(config.learningRate, config.momentum);
+  const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  const logits = logitsModel(model);
+  const batchLoss = (x: tf.Tensor4D, labels: tf.Tensor1D): tf.Scalar => {
+    const targets = tf.oneHot(labels, numClasses);
+    // Train mode: BN normalises with batch statistics and updates its moving averages.
+    if (logits) {
+      const output = logits.apply(x, { training: true }) as tf.Tensor2D;
+      return tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.logSoftmax(output)), 1))) as tf.Scalar;
+    }
+    // Model without a separable softmax: clip probabilities away from 0 before the log.
+    const probs = model.apply(x, { training: true }) as tf.Tensor2D;
+    return tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.log(tf.clipByValue(probs, 1e-7, 1))), 1))) as tf.Scalar;
+  };
+  return {
+    optimizer,
+    run(images, positions, where) {
+      return tf.tidy(() => {
+        const x = normalizedBatch(images, positions, config.normalization);
+        const labels = tf.tensor1d(Int32Array.from(positions, (position) => images.labels[position] as number), 'int32');
+        const { value, grads } = tf.variableGrads(() => batchLoss(x, labels), variables);
+        const loss = value.dataSync()[0] as number;
+        // Stop before the update, so a diverged model is not also overwritten with NaNs.
+        if (!Number.isFinite(loss)) throw new NonFiniteLossError(where.epoch, where.batch, loss);
+        optimizer.applyGradients(regularised(grads, variables, config));
+        return loss;
+      });
+    },
+  };
+}
+
+/** Clips the loss gradient by global norm, then adds weight decay, in torch's order. */
+function regularised(grads: tf.NamedTensorMap, variables: tf.Variable[], config: TrainConfig): { name: string; tensor: tf.Tensor }[] {
+  let factor: tf.Tensor | null = null;
+  if (config.gradientClip !== undefined) {
+    const squares = Object.values(grads).map((grad) => tf.sum(tf.square(grad)));
+    const norm = tf.sqrt(tf.addN(squares));
+    factor = tf.minimum(1, tf.div(config.gradientClip, tf.add(norm, 1e-6)));
+  }
+  const result: { name: string; tensor: tf.Tensor }[] = [];
+  for (const variable of variables) {
+    // A weight the loss does not reach still gets an entry: momentum slots are matched by position.
+    let grad = grads[variable.name] ?? tf.zerosLike(variable);
+    if (factor) grad = tf.mul(grad, factor);
+    if (config.weightDecay !== 0) grad = tf.add(grad, tf.mul(variable, config.weightDecay));
+    result.push({ name: variable.name, tensor: grad });
+  }
+  return result;
+}
+
+function shuffledPositions(count: number, rng: Rng): Int32Array {
+  const positions = new Int32Array(count);
+  for (let i = 0; i < count; i++) positions[i] = i;
+  for (let i = count - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const swap = positions[i] as number;
+    positions[i] = positions[j] as number;
+    positions[j] = swap;
+  }
+  return positions;
+}
+
+function checkConfig(config: TrainConfig, trainSet: LabelledImages): void {
+  const positiveInteger = (name: string, value: number): void => {
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  };
+  positiveInteger('epochs', config.epochs);
+  positiveInteger('batchSize', config.batchSize);
+  positiveInteger('training images', trainSet.count);
+  if (trainSet.labels.length < trainSet.count) throw new RangeError('fewer labels than training images');
+  if (config.gradientClip !== undefined && !(config.gradientClip > 0)) {
+    throw new RangeError(`gradientClip must be > 0, got ${config.gradientClip}`);
+  }
+}
+
+function elapsedSeconds(since: number): number {
+  return (performance.now() - since) / 1000;
+}
