@@ -43,6 +43,8 @@ export interface CorruptBatchOptions {
   seed: number | string;
   /** Use this kind for every image instead of drawing one per image. */
   kind?: string;
+  /** Index of the batch's first image in the whole data set (default 0), for split batches. */
+  indexOffset?: number;
 }
 
 /** Kind recorded for images left clean (severity 0). */
@@ -50,8 +52,8 @@ export const CLEAN = 'clean';
 
 /**
  * Corrupts every image: at severity s ≥ 1 each image gets one kind drawn uniformly from the suite
- * (or `kind`), with a generator derived from (seed, image index), so a given image comes out
- * the same whatever batch it is in.
+ * (or `kind`), with a generator derived from (seed, indexOffset + index), so a given image
+ * comes out the same however the data set is split into batches.
  */
 export function corruptBatch(batch: ImageBatch, options: CorruptBatchOptions): { images: Uint8Array; kinds: string[] } {
   const { count, height, width, channels } = batch;
@@ -72,7 +74,7 @@ export function corruptBatch(batch: ImageBatch, options: CorruptBatchOptions): {
       kinds.push(CLEAN);
       continue;
     }
-    const rng = imageRng(seed, index);
+    const rng = imageRng(seed, (options.indexOffset ?? 0) + index);
     // Draw the kind first, so the draw is the same whether or not `kind` is forced elsewhere.
     const drawn = members.length > 0 ? members[Math.floor(rng() * members.length)]! : options.kind!;
     const kind = options.kind ?? drawn;

@@ -4,7 +4,7 @@ import type { LabelledImages } from '../data/types.js';
 import { asLabels, readNpy, type NpyArray } from '../data/npy.js';
 import type { Severity } from './corrupt.js';
 
-const ROWS_PER_SEVERITY = 10_000;
+const SEVERITIES = 5;
 
 function uint8Images(array: NpyArray, path: string, expectRank4: boolean): { data: Uint8Array; shape: number[] } {
   if (array.dtype !== 'uint8' || !(array.data instanceof Uint8Array)) throw new Error(`${path}: expected uint8 images, got ${array.dtype}`);
@@ -15,7 +15,8 @@ function uint8Images(array: NpyArray, path: string, expectRank4: boolean): { dat
 
 /**
  * CIFAR-10-C / CIFAR-100-C: rows [(s−1)·10000, s·10000) of <dir>/<kind>.npy ((50000, 32, 32, 3)
- * uint8) and the matching rows of <dir>/labels.npy.
+ * uint8) and the matching rows of <dir>/labels.npy. The file holds severities 1…5 as five equal
+ * blocks of rows, so smaller files of the same layout work too.
  */
 export function readCifar10C(dir: string, kind: string, severity: Severity, numClasses = 10): LabelledImages {
   if (!Number.isInteger(severity) || severity < 1 || severity > 5) throw new RangeError(`severity must be 1…5, got ${severity}`);
@@ -24,14 +25,17 @@ export function readCifar10C(dir: string, kind: string, severity: Severity, numC
   const { data, shape } = uint8Images(readNpy(imagePath), imagePath, true);
   const [rows, height, width, channels] = shape as [number, number, number, number];
   const labels = asLabels(readNpy(labelPath), numClasses, labelPath);
-  const start = (severity - 1) * ROWS_PER_SEVERITY;
-  const end = severity * ROWS_PER_SEVERITY;
-  if (rows < end || labels.length < end) throw new Error(`${imagePath}: has ${rows} rows and ${labels.length} labels, severity ${severity} needs rows up to ${end}`);
+  if (rows % SEVERITIES !== 0 || labels.length !== rows) {
+    throw new Error(`${imagePath}: ${rows} rows and ${labels.length} labels; expected equal counts, five blocks of severities`);
+  }
+  const perSeverity = rows / SEVERITIES;
+  const start = (severity - 1) * perSeverity;
+  const end = severity * perSeverity;
   const size = height * width * channels;
   return {
     images: data.slice(start * size, end * size),
     labels: labels.slice(start, end),
-    count: ROWS_PER_SEVERITY,
+    count: perSeverity,
     height,
     width,
     channels,

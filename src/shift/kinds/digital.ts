@@ -1,9 +1,9 @@
 /** Digital family: brightness, contrast, saturate, elastic transform, pixelate and JPEG. */
-import jpeg from 'jpeg-js';
 import { addValue, scaleSaturation } from '../color.js';
 import { gaussianFilter } from '../filters.js';
 import { affineFromPoints, displace, resizeBox, warpAffineInverse } from '../geometry.js';
 import { LUMA, cloneImage, createImage } from '../image.js';
+import { decodeJpeg, encodeJpeg } from '../jpeg-codec.js';
 import { numberParam } from '../params.js';
 import { uniform } from '../random.js';
 import type { KindImplementation } from '../types.js';
@@ -106,8 +106,7 @@ export const jpegCompression: KindImplementation = {
       for (let k = 0; k < 3; k++) rgba[4 * p + k] = to8(data[p * channels + (channels === 3 ? k : 0)]!);
       rgba[4 * p + 3] = 255;
     }
-    const encoded = jpeg.encode({ data: rgba, width, height }, numberParam(params, 'quality'));
-    const decoded = jpeg.decode(encoded.data, { useTArray: true, formatAsRGBA: true }).data;
+    const decoded = decodeJpeg(encodeJpeg({ data: rgba, width, height }, numberParam(params, 'quality')));
     const out = createImage(height, width, channels);
     for (let p = 0; p < pixels; p++) {
       if (channels === 3) {
