@@ -46,7 +46,7 @@ export class TrainingFarm {
       workerData: { engine: options.engine, dataset: options.dataset },
     });
     this.channel = new BroadcastChannel(this.progressChannel);
-    this.channel.onmessage = (message) => options.onProgress?.((message as MessageEvent<TrainProgress>).data);
+    this.channel.onmessage = (message) => options.onProgress?.((message as unknown as { data: TrainProgress }).data);
   }
 
   async train(

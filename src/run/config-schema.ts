@@ -43,8 +43,6 @@ export const configSchema = {
         name: { enum: ['fashion-mnist'], default: 'fashion-mnist' },
         dataDir: { type: 'string', minLength: 1 },
         trainLimit: positiveInt,
-        validationLimit: positiveInt,
-        testLimit: positiveInt,
       },
       default: {},
     },

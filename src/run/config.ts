@@ -16,8 +16,6 @@ export interface NesConfig {
     name: 'fashion-mnist';
     dataDir?: string;
     trainLimit?: number;
-    validationLimit?: number;
-    testLimit?: number;
   };
   training: {
     epochs: number;
@@ -66,6 +64,10 @@ export function resolveConfig(raw: unknown): NesConfig {
     problems.push(
       `/re/parents: ${resolved.re.parents} parent candidates cannot be chosen from a population of ${resolved.re.population}; use parents ≤ population`,
     );
+  }
+  const rsIndex = resolved.methods.indexOf('rs');
+  if (resolved.methods.includes('deepens-rs') && (rsIndex < 0 || rsIndex > resolved.methods.indexOf('deepens-rs'))) {
+    problems.push('/methods: "deepens-rs" uses the best architecture of NES-RS; list "rs" before it');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return resolved;

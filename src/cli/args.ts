@@ -1,0 +1,36 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './usage-error.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** node:util parseArgs in strict mode, with its errors turned into one-line UsageErrors. */
+export function parseFlags<T extends Options>(verb: string, args: string[], options: T) {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false })
+      .values as { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string } & { help?: boolean };
+  } catch (error) {
+    throw new UsageError(`nes ${verb}: ${(error as Error).message.split('\n')[0]}; see "nes ${verb} --help"`);
+  }
+}
+
+export function requireFlag(verb: string, flags: Record<string, unknown>, name: string): string {
+  const value = flags[name];
+  if (typeof value !== 'string' || value === '') {
+    throw new UsageError(`nes ${verb}: --${name} is required; see "nes ${verb} --help"`);
+  }
+  return value;
+}
+
+export function intFlag(verb: string, name: string, value: string | undefined, minimum = 1): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < minimum) {
+    throw new UsageError(`nes ${verb}: --${name} expects an integer ≥ ${minimum}, got "${value}"`);
+  }
+  return number;
+}
+
+export function intListFlag(verb: string, name: string, value: string | undefined, minimum = 1): number[] | undefined {
+  if (value === undefined) return undefined;
+  return value.split(',').map((part) => intFlag(verb, name, part.trim(), minimum)!);
+}

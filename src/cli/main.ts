@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+import { NES_VERSION } from '../version.js';
+import { reportError } from './report-error.js';
+import { searchCommand, searchHelp } from './search-command.js';
+import { selectCommand, selectHelp } from './select-command.js';
+import { metricsCommand, metricsHelp } from './metrics-command.js';
+import { UsageError } from './usage-error.js';
+
+const verbs: Record<string, { run: (args: string[]) => Promise<number>; help: string; summary: string }> = {
+  search: { run: searchCommand, help: searchHelp, summary: 'search for an ensemble: train candidates, select, evaluate' },
+  select: { run: selectCommand, help: selectHelp, summary: 'ensemble selection for any pool of predictions (.npy)' },
+  metrics: { run: metricsCommand, help: metricsHelp, summary: 'NLL, error, ECE, Brier, diversity of predictions (.npy)' },
+};
+
+const mainHelp = `nes ${NES_VERSION}: Neural Ensemble Search
+
+Usage: nes <verb> [flags]     (nes <verb> --help for its flags)
+
+${Object.entries(verbs)
+  .map(([name, verb]) => `  ${name.padEnd(10)} ${verb.summary}`)
+  .join('\n')}
+
+  --version   print the version
+  -h, --help  this help`;
+
+async function main(argv: string[]): Promise<number> {
+  const [verb, ...rest] = argv;
+  if (verb === undefined || verb === '--help' || verb === '-h' || verb === 'help') {
+    console.log(mainHelp);
+    return 0;
+  }
+  if (verb === '--version') {
+    console.log(NES_VERSION);
+    return 0;
+  }
+  const command = verbs[verb];
+  if (!command) throw new UsageError(`unknown verb "${verb}"; use one of ${Object.keys(verbs).join(', ')} (nes --help)`);
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.exitCode = reportError(error);
+  },
+);

@@ -1,0 +1,115 @@
+import { resolve } from 'node:path';
+import { loadFashionMnist } from '../data/fashion-mnist.js';
+import { readConfigFile, resolveConfig } from '../run/config.js';
+import { runSearch } from '../search/run-search.js';
+import { loadSpace } from '../space/load.js';
+import { initEngine } from '../train/engine.js';
+import type { EngineChoice } from '../run/config.js';
+import { intFlag, intListFlag, parseFlags } from './args.js';
+import { UsageError } from './usage-error.js';
+import { createProgress } from './progress.js';
+import { printSummary } from './summary.js';
+
+export const searchHelp = `Usage: nes search [--config FILE] [flags]
+
+Trains candidate networks, selects ensembles by validation NLL and evaluates them on test data.
+Flags override the config file; every setting has a default (see README, "Configuration").
+
+  --config FILE        JSON config (validated; unknown keys are errors)
+  --method LIST        comma-separated methods: rs, re, deepens, deepens-rs, deepens-es
+  --budget K           networks trained per method
+  --sizes LIST         ensemble sizes M, e.g. 3,5,10
+  --epochs E           training epochs per network
+  --batch-size B       training batch size
+  --space NAME|FILE    search space: darts, nb201 or a path to a space JSON
+  --data-dir DIR       folder with the official Fashion-MNIST files (default: embedded subset)
+  --train-limit N      use only the first N training images
+  --workers W          parallel trainings (default: one per CPU core)
+  --backend ENGINE     auto, tfjs-node-gpu, tfjs-node, wasm or cpu (default: auto)
+  --seed S             seed of every random choice
+  --runs-dir DIR       where run folders go (default: runs)
+  --run-id ID          name of the run folder (default: time stamp + random suffix)
+  --quiet              no per-epoch lines
+  -h, --help           this help`;
+
+export async function searchCommand(args: string[]): Promise<number> {
+  const flags = parseFlags('search', args, {
+    config: { type: 'string' },
+    method: { type: 'string' },
+    budget: { type: 'string' },
+    sizes: { type: 'string' },
+    epochs: { type: 'string' },
+    'batch-size': { type: 'string' },
+    space: { type: 'string' },
+    'data-dir': { type: 'string' },
+    'train-limit': { type: 'string' },
+    workers: { type: 'string' },
+    backend: { type: 'string' },
+    seed: { type: 'string' },
+    'runs-dir': { type: 'string' },
+    'run-id': { type: 'string' },
+    quiet: { type: 'boolean' },
+  });
+  if (flags.help) {
+    console.log(searchHelp);
+    return 0;
+  }
+  const raw = (flags.config ? readConfigFile(flags.config) : {}) as Record<string, Record<string, unknown>>;
+  const section = (name: string) => (raw[name] = { ...(raw[name] ?? {}) });
+  const set = (target: Record<string, unknown>, key: string, value: unknown) => {
+    if (value !== undefined) target[key] = value;
+  };
+  set(raw, 'methods', flags.method?.split(',').map((m) => m.trim()));
+  set(raw, 'budget', intFlag('search', 'budget', flags.budget));
+  set(raw, 'ensembleSizes', intListFlag('search', 'sizes', flags.sizes));
+  set(raw, 'seed', intFlag('search', 'seed', flags.seed, 0));
+  set(raw, 'space', flags.space);
+  if (flags.epochs !== undefined) set(section('training'), 'epochs', intFlag('search', 'epochs', flags.epochs));
+  if (flags['batch-size'] !== undefined) set(section('training'), 'batchSize', intFlag('search', 'batch-size', flags['batch-size']));
+  if (flags['data-dir'] !== undefined) set(section('dataset'), 'dataDir', flags['data-dir']);
+  if (flags['train-limit'] !== undefined) set(section('dataset'), 'trainLimit', intFlag('search', 'train-limit', flags['train-limit']));
+  if (flags.workers !== undefined) set(section('execution'), 'workers', intFlag('search', 'workers', flags.workers));
+  if (flags.backend !== undefined) set(section('execution'), 'engine', flags.backend);
+  const config = resolveConfig(raw);
+
+  const space = loadSpace(config.space);
+  const dataset = loadFashionMnist({
+    dataDir: config.dataset.dataDir,
+    seed: config.seed,
+    shared: true,
+    trainLimit: config.dataset.trainLimit,
+  });
+  const engine = await chooseEngine(config.execution.engine);
+  console.log(
+    `data: ${dataset.name}, ${dataset.train.count} train / ${dataset.validation.count} validation / ${dataset.test.count} test images` +
+      (config.dataset.dataDir ? ` from ${config.dataset.dataDir}` : ' (embedded subset)'),
+  );
+  const { run, results } = await runSearch({
+    config,
+    dataset,
+    space,
+    engine,
+    runsDir: resolve(flags['runs-dir'] ?? 'runs'),
+    runId: flags['run-id'],
+    progress: createProgress({ quiet: flags.quiet }),
+  });
+  printSummary(results);
+  console.log(`\nresults: ${run.resultsPath}`);
+  return 0;
+}
+
+/** Initialises the engine in this process too (to resolve "auto") and prints one line about it. */
+async function chooseEngine(requested: EngineChoice): Promise<string> {
+  const skipped: string[] = [];
+  try {
+    const { engine } = await initEngine(requested, (message) => {
+      const unavailable = /^engine (\S+) unavailable/.exec(message);
+      if (unavailable) skipped.push(unavailable[1]!);
+    });
+    const how = requested === 'auto' ? `chosen automatically${skipped.length ? `; unavailable: ${skipped.join(', ')}` : ''}` : 'forced';
+    console.log(`engine: ${engine} (${how})`);
+    return engine;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}

@@ -1,0 +1,74 @@
+import { caruanaSelect } from '../ensemble/caruana.js';
+import { forwardSelect, trueClassProbabilities } from '../ensemble/forward-select.js';
+import { topSelect } from '../ensemble/top.js';
+import { evaluateEnsemble } from '../evaluate/ensemble-metrics.js';
+import { intFlag, parseFlags, requireFlag } from './args.js';
+import { readLabels, readProbabilities } from './npy-inputs.js';
+import { UsageError } from './usage-error.js';
+
+export const selectHelp = `Usage: nes select --pool P.npy --labels Y.npy --size M [--method forward|caruana|top] [--beam B] [--bins 15]
+
+Ensemble selection for any pool of predictions. P holds K members' probabilities, shape (K, N, C)
+(float32 or float64); Y the N true labels. Prints JSON: the chosen member indices in order of
+selection (and per-member weights for caruana) and the ensemble's NLL, error and ECE on that data.
+Ties are broken by the lower index.
+
+  --method forward   greedy forward selection without replacement (NES's ForwardSelect; default)
+           caruana   Caruana selection with replacement (members get weights)
+           top       the M members with the lowest single-model NLL
+  --beam B           beam width of forward selection (default 1)
+  --bins N           ECE bins (default 15)`;
+
+export async function selectCommand(args: string[]): Promise<number> {
+  const flags = parseFlags('select', args, {
+    pool: { type: 'string' },
+    labels: { type: 'string' },
+    size: { type: 'string' },
+    method: { type: 'string' },
+    beam: { type: 'string' },
+    bins: { type: 'string' },
+  });
+  if (flags.help) {
+    console.log(selectHelp);
+    return 0;
+  }
+  const size = intFlag('select', 'size', requireFlag('select', flags, 'size'))!;
+  const method = flags.method ?? 'forward';
+  if (!['forward', 'caruana', 'top'].includes(method)) {
+    throw new UsageError(`nes select: --method "${method}" is not known; use forward, caruana or top`);
+  }
+  const beam = intFlag('select', 'beam', flags.beam) ?? 1;
+  const bins = intFlag('select', 'bins', flags.bins) ?? 15;
+  const { members, count, classes } = readProbabilities(requireFlag('select', flags, 'pool'));
+  const labels = readLabels(requireFlag('select', flags, 'labels'), count, classes);
+  const trueProbs = members.map((probs) => trueClassProbabilities(probs, labels, classes));
+
+  let chosen: number[];
+  let weights: number[] | undefined;
+  if (method === 'caruana') {
+    const selection = caruanaSelect(trueProbs, size);
+    chosen = selection.members;
+    weights = selection.weights;
+  } else {
+    chosen = method === 'top' ? topSelect(trueProbs, size) : forwardSelect(trueProbs, size, { beam });
+  }
+  // With replacement the chosen list repeats members, which weights them by their counts.
+  const metrics = evaluateEnsemble(
+    chosen.map((index) => members[index]!),
+    labels,
+    classes,
+    { bins },
+  );
+  const output = {
+    method,
+    size,
+    ...(method === 'forward' ? { beam } : {}),
+    members: chosen,
+    ...(weights ? { weights } : {}),
+    nll: metrics.nll,
+    error: metrics.error,
+    ece: metrics.ece,
+  };
+  console.log(JSON.stringify(output));
+  return 0;
+}

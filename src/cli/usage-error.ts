@@ -1,0 +1,4 @@
+/** A mistake in how nes was called (unknown flag, missing value): reported in one line, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

@@ -1,0 +1,27 @@
+import type { Genotype } from '../space/types.js';
+
+/** A trained network of a method's pool, with its cached predictions (N×C softmax, row-major). */
+export interface PoolMember {
+  trialId: number;
+  genotype: Genotype;
+  genotypeId: string;
+  seed: number;
+  validationProbs: Float32Array;
+  testProbs: Float32Array;
+  validationNll: number;
+  seconds: number;
+  lossCurve: number[];
+}
+
+export interface FailedTrial {
+  trialId: number;
+  genotypeId: string;
+  reason: string;
+  attempts: number;
+}
+
+export interface MethodPool {
+  method: string;
+  members: PoolMember[];
+  failed: FailedTrial[];
+}

@@ -1,0 +1,109 @@
+import type { DatasetSplits } from '../data/types.js';
+import type { NesConfig } from '../run/config.js';
+import type { RunFolder } from '../run/run-folder.js';
+import type { Genotype, MacroConfig } from '../space/types.js';
+import { NES_VERSION } from '../version.js';
+import type { AnytimePoint, EnsembleResult, MemberResult } from './evaluate-pool.js';
+import type { FailedTrial, MethodPool } from './pool.js';
+
+/** runs/<id>/results.json: documented field by field in the README. */
+export interface SearchResults {
+  run: string;
+  nesVersion: string;
+  engine: string;
+  workers: number;
+  seconds: number;
+  dataset: {
+    name: string;
+    train: number;
+    validation: number;
+    test: number;
+    numClasses: number;
+    classNames: string[];
+    /** [height, width, channels] of one image. */
+    inputShape: [number, number, number];
+    /** Per-channel mean and std (0..1 pixel scale) the members were trained with: x/255 − mean, / std. */
+    normalization: { mean: number[]; std: number[] };
+  };
+  /** Macro settings of the trained networks (cells, channels, stem multiplier). */
+  macro: MacroConfig;
+  /** Training settings of every member. */
+  training: NesConfig['training'];
+  /** One row per method × ensemble size × severity: the headline table. */
+  table: { method: string; size: number; severity: number; nll: number; error: number; ece: number; brier: number }[];
+  methods: Record<
+    string,
+    {
+      pool: (MemberResult & { genotype: Genotype; seed: number })[];
+      failed: FailedTrial[];
+      bestMember: MemberResult | null;
+      ensembles: EnsembleResult[];
+      anytime: AnytimePoint[];
+    }
+  >;
+}
+
+export function buildResults(input: {
+  run: RunFolder;
+  config: NesConfig;
+  dataset: DatasetSplits;
+  engine: string;
+  workers: number;
+  seconds: number;
+  macro: MacroConfig;
+  methods: {
+    pool: MethodPool;
+    members: MemberResult[];
+    ensembles: EnsembleResult[];
+    anytime: AnytimePoint[];
+  }[];
+}): SearchResults {
+  const { dataset } = input;
+  const methods: SearchResults['methods'] = {};
+  for (const { pool, members, ensembles, anytime } of input.methods) {
+    const byTrial = new Map(pool.members.map((m) => [m.trialId, m]));
+    // The best single network by validation NLL, reported with its test metrics.
+    const bestMember = members.reduce<MemberResult | null>(
+      (best, m) => (best === null || m.validation.nll < best.validation.nll ? m : best),
+      null,
+    );
+    methods[pool.method] = {
+      pool: members.map((m) => ({ ...m, genotype: byTrial.get(m.trialId)!.genotype, seed: byTrial.get(m.trialId)!.seed })),
+      failed: pool.failed,
+      bestMember,
+      ensembles,
+      anytime,
+    };
+  }
+  return {
+    run: input.run.id,
+    nesVersion: NES_VERSION,
+    engine: input.engine,
+    workers: input.workers,
+    seconds: input.seconds,
+    dataset: {
+      name: dataset.name,
+      train: dataset.train.count,
+      validation: dataset.validation.count,
+      test: dataset.test.count,
+      numClasses: dataset.numClasses,
+      classNames: dataset.classNames,
+      inputShape: [dataset.train.height, dataset.train.width, dataset.train.channels],
+      normalization: dataset.normalization,
+    },
+    macro: input.macro,
+    training: input.config.training,
+    table: input.methods.flatMap(({ ensembles }) =>
+      ensembles.map((e) => ({
+        method: e.method,
+        size: e.size,
+        severity: e.severity,
+        nll: e.test.nll,
+        error: e.test.error,
+        ece: e.test.ece,
+        brier: e.test.brier,
+      })),
+    ),
+    methods,
+  };
+}

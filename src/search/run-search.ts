@@ -1,0 +1,107 @@
+import { availableParallelism } from 'node:os';
+import type { DatasetSplits } from '../data/types.js';
+import { TrainingFarm } from '../farm/farm.js';
+import type { NesConfig } from '../run/config.js';
+import { Journal } from '../run/journal.js';
+import { createRun, type RunFolder } from '../run/run-folder.js';
+import type { SearchSpace } from '../space/types.js';
+import type { MacroConfig } from '../space/types.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import type { SearchProgress } from '../cli/progress.js';
+import { runAskTellLoop } from './ask-tell-loop.js';
+import { anytimeCurve, evaluateMembers, selectAndEvaluate, type Labels } from './evaluate-pool.js';
+import { planMethod } from './methods.js';
+import type { MethodPool } from './pool.js';
+import { buildResults, type SearchResults } from './results.js';
+
+export interface SearchOptions {
+  config: NesConfig;
+  dataset: DatasetSplits;
+  space: SearchSpace;
+  /** A concrete engine name (resolved from "auto" by the caller). */
+  engine: string;
+  runsDir: string;
+  runId?: string;
+  progress: SearchProgress;
+}
+
+/** Runs every configured method on one farm and writes runs/<id>/results.json. */
+export async function runSearch(options: SearchOptions): Promise<{ run: RunFolder; results: SearchResults }> {
+  const { config, dataset, space, progress } = options;
+  const run = createRun(options.runsDir, config, options.runId);
+  const journal = new Journal(run.journalPath);
+  const started = Date.now();
+  const workers = config.execution.workers ?? availableParallelism();
+  const macro: MacroConfig = { ...space.macro, ...config.macro };
+  const labels: Labels = {
+    validation: dataset.validation.labels,
+    test: dataset.test.labels,
+    numClasses: dataset.numClasses,
+  };
+  journal.append({ event: 'run-started', methods: config.methods, engine: options.engine, workers });
+  progress.log(`run ${run.id}: ${run.dir}`);
+
+  const farm = new TrainingFarm({
+    workers,
+    engine: options.engine,
+    dataset,
+    maxAttempts: config.execution.maxAttempts,
+    taskTimeoutMs: config.execution.taskTimeoutSeconds * 1000,
+    onProgress: (p) => progress.epoch(p),
+  });
+  const pools: { pool: MethodPool; selection: 'first' | 'configured' }[] = [];
+  try {
+    for (const method of config.methods) {
+      const plan = planMethod(method, config, space, pools.map((p) => p.pool));
+      progress.methodStarted(method, plan.networks);
+      const pool = await runAskTellLoop({
+        method,
+        optimizer: plan.optimizer,
+        farm,
+        run,
+        journal,
+        macro,
+        training: config.training,
+        validationLabels: labels.validation,
+        numClasses: labels.numClasses,
+        onMemberDone: ({ trial, member, failure }) =>
+          progress.trialDone(
+            method,
+            trial.id,
+            member
+              ? `${method} trial ${trial.id} (${member.genotypeId}): validation NLL ${member.validationNll.toFixed(4)}, ${member.seconds.toFixed(1)} s`
+              : `${method} trial ${trial.id} failed: ${failure!.reason}`,
+          ),
+      });
+      pools.push({ pool, selection: plan.selection });
+    }
+  } finally {
+    await farm.close();
+    progress.stop();
+  }
+
+  const results = buildResults({
+    run,
+    config,
+    dataset,
+    engine: options.engine,
+    workers,
+    macro,
+    seconds: (Date.now() - started) / 1000,
+    methods: pools.map(({ pool, selection }) => {
+      const evaluation = { ...config, selection: selection === 'first' ? { method: 'first' as const, beam: 1 } : config.selection };
+      return {
+        pool,
+        members: evaluateMembers(pool, labels, config.evaluation.eceBins),
+        ensembles: config.ensembleSizes
+          .filter((size) => pool.members.length > 0)
+          .map((size) => selectAndEvaluate(pool, pool.members, size, labels, evaluation)),
+        anytime: anytimeCurve(pool, config.ensembleSizes, labels, evaluation),
+      };
+    }),
+  });
+  writeFileAtomic(run.resultsPath, JSON.stringify(results, null, 2) + '\n');
+  journal.append({ event: 'run-finished', seconds: results.seconds });
+  journal.close();
+  return { run, results };
+}

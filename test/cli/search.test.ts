@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readNpy } from '../../src/data/npy.js';
+import { runCli } from '../helpers/cli.js';
+
+const tinyConfig = {
+  budget: 3,
+  ensembleSizes: [2],
+  macro: { cells: 2, channels: 4 },
+  dataset: { trainLimit: 64 },
+  training: { epochs: 1, batchSize: 32 },
+  evaluation: { anytimeStep: 2 },
+  execution: { workers: 2 },
+};
+
+test('nes search runs NES-RS end to end on the embedded data and records everything', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nes-search-'));
+  const configPath = join(dir, 'tiny.json');
+  writeFileSync(configPath, JSON.stringify(tinyConfig));
+  const result = await runCli(['search', '--config', configPath, '--runs-dir', join(dir, 'runs'), '--run-id', 'tiny', '--quiet']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /engine: /);
+
+  const runDir = join(dir, 'runs', 'tiny');
+  const results = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8'));
+  const rs = results.methods.rs;
+  assert.equal(rs.pool.length, 3);
+  assert.equal(rs.failed.length, 0);
+  assert.equal(rs.ensembles.length, 1);
+  const ensemble = rs.ensembles[0];
+  assert.equal(ensemble.members.length, 2);
+  assert.equal(new Set(ensemble.members).size, 2, 'forward selection is without replacement');
+  // The summary printed on stdout carries the numbers of results.json.
+  assert.ok(result.stdout.includes(ensemble.test.nll.toFixed(4)));
+  assert.deepEqual(results.table, [
+    { method: 'rs', size: 2, severity: 0, nll: ensemble.test.nll, error: ensemble.test.error, ece: ensemble.test.ece, brier: ensemble.test.brier },
+  ]);
+  // Anytime curve: selection redone on the first 2 and on all 3 networks.
+  assert.deepEqual(rs.anytime.map((p: { networks: number }) => p.networks), [2, 3]);
+
+  // Each member: a loadable tfjs model and its cached predictions.
+  const memberDirs = readdirSync(join(runDir, 'members', 'rs'));
+  assert.equal(memberDirs.length, 3);
+  for (const member of memberDirs) {
+    for (const file of ['model.json', 'weights.bin', 'validation.npy', 'test.npy']) {
+      assert.ok(existsSync(join(runDir, 'members', 'rs', member, file)), `${member}/${file}`);
+    }
+    const test = readNpy(join(runDir, 'members', 'rs', member, 'test.npy'));
+    assert.deepEqual(test.shape, [results.dataset.test, 10]);
+  }
+
+  const events = readFileSync(join(runDir, 'journal.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l).event);
+  assert.equal(events.filter((e: string) => e === 'proposed').length, 3);
+  assert.equal(events.filter((e: string) => e === 'finished').length, 3);
+  assert.equal(events.at(-1), 'run-finished');
+  assert.deepEqual(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')).budget, 3);
+});
+
+test('an invalid config exits with code 2 and one line per problem, without a stack trace', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nes-bad-'));
+  const configPath = join(dir, 'bad.json');
+  writeFileSync(configPath, JSON.stringify({ budget: -1, training: { epoch: 3 } }));
+  const result = await runCli(['search', '--config', configPath, '--runs-dir', join(dir, 'runs')]);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /\/budget: must be >= 1, got -1/);
+  assert.match(result.stderr, /\/training: unknown key "epoch"; allowed keys: epochs/);
+  assert.doesNotMatch(result.stderr, /\n\s+at /);
+  assert.equal(existsSync(join(dir, 'runs')), false, 'no run folder for a rejected config');
+});
+
+test('unknown flags and verbs are usage errors', async () => {
+  const flag = await runCli(['search', '--budgett', '3']);
+  assert.equal(flag.code, 2);
+  assert.match(flag.stderr, /nes search: Unknown option '--budgett'/);
+  const verb = await runCli(['serch']);
+  assert.equal(verb.code, 2);
+  assert.match(verb.stderr, /unknown verb "serch"; use one of search/);
+});
