@@ -2,17 +2,22 @@
 import { createRng } from '../../src/shift/random.js';
 import type { ImageInput } from '../../src/shift/types.js';
 
-export function uniformImage(height: number, width: number, channels: number, value: number): ImageInput {
+/** A uint8 test image. */
+export interface ByteImage extends ImageInput {
+  data: Uint8Array;
+}
+
+export function uniformImage(height: number, width: number, channels: number, value: number): ByteImage {
   return { data: new Uint8Array(height * width * channels).fill(value), height, width, channels };
 }
 
-export function randomImage(seed: string, height: number, width: number, channels: number): ImageInput {
+export function randomImage(seed: string, height: number, width: number, channels: number): ByteImage {
   const rng = createRng(seed);
   return { data: Uint8Array.from({ length: height * width * channels }, () => Math.floor(rng() * 256)), height, width, channels };
 }
 
 /** Smooth blobs plus mild texture: closer to a photo than uniform noise. */
-export function naturalImage(seed: string, height: number, width: number, channels: number): ImageInput {
+export function naturalImage(seed: string, height: number, width: number, channels: number): ByteImage {
   const rng = createRng(seed);
   const blobs = Array.from({ length: 6 }, () => ({ y: rng() * height, x: rng() * width, r: 3 + rng() * 8, colour: [rng(), rng(), rng()] }));
   const data = new Uint8Array(height * width * channels);
@@ -29,7 +34,7 @@ export function naturalImage(seed: string, height: number, width: number, channe
   return { data, height, width, channels };
 }
 
-export function checkerboard(height: number, width: number, channels: number, cell = 1): ImageInput {
+export function checkerboard(height: number, width: number, channels: number, cell = 1): ByteImage {
   const data = new Uint8Array(height * width * channels);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
