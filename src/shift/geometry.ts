@@ -47,28 +47,39 @@ function zoomAxisPlan(n: number, factor: number): AxisPlan {
 
 /** Zooms into the centre by `factor` (≥ 1) keeping the image size (make_cifar_c clipped_zoom). */
 export function clippedZoom(image: FloatImage, factor: number): FloatImage {
+  const out = createImage(image.height, image.width, image.channels);
+  addClippedZoom(image, factor, out.data);
+  return out;
+}
+
+/**
+ * target += clippedZoom(image, factor), separably: rows are interpolated along x once, then
+ * pairs of those rows along y. `scratch` (height·width·channels) avoids an allocation per call.
+ */
+export function addClippedZoom(image: FloatImage, factor: number, target: Float64Array, scratch = new Float64Array(image.data.length)): void {
   const { height, width, channels, data } = image;
   const rows = zoomAxisPlan(height, factor);
   const cols = zoomAxisPlan(width, factor);
-  const out = createImage(height, width, channels);
-  const target = out.data;
-  for (let y = 0; y < height; y++) {
-    const wy = rows.weight[y]!;
-    const top = rows.lo[y]! * width;
-    const bottom = rows.hi[y]! * width;
+  const rowLength = width * channels;
+  const firstRow = rows.lo[0]!;
+  const lastRow = rows.hi[height - 1]!;
+  for (let r = firstRow; r <= lastRow; r++) {
+    const rowBase = r * rowLength;
     for (let x = 0; x < width; x++) {
       const wx = cols.weight[x]!;
-      const left = cols.lo[x]!;
-      const right = cols.hi[x]!;
-      const base = (y * width + x) * channels;
-      for (let c = 0; c < channels; c++) {
-        const upper = (1 - wx) * data[(top + left) * channels + c]! + wx * data[(top + right) * channels + c]!;
-        const lower = (1 - wx) * data[(bottom + left) * channels + c]! + wx * data[(bottom + right) * channels + c]!;
-        target[base + c] = (1 - wy) * upper + wy * lower;
-      }
+      const left = rowBase + cols.lo[x]! * channels;
+      const right = rowBase + cols.hi[x]! * channels;
+      const base = rowBase + x * channels;
+      for (let c = 0; c < channels; c++) scratch[base + c] = data[left + c]! + wx * (data[right + c]! - data[left + c]!);
     }
   }
-  return out;
+  for (let y = 0; y < height; y++) {
+    const wy = rows.weight[y]!;
+    const top = rows.lo[y]! * rowLength;
+    const bottom = rows.hi[y]! * rowLength;
+    const base = y * rowLength;
+    for (let i = 0; i < rowLength; i++) target[base + i]! += scratch[top + i]! + wy * (scratch[bottom + i]! - scratch[top + i]!);
+  }
 }
 
 /** Weights of one output pixel of a PIL resize: source pixels [start, start + weights.length). */

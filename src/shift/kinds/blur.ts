@@ -1,6 +1,6 @@
 /** Blur family: defocus, glass, motion, zoom and gaussian blur. */
 import { correlate2d, gaussianFilter } from '../filters.js';
-import { clippedZoom } from '../geometry.js';
+import { addClippedZoom } from '../geometry.js';
 import { floorTo8Bit, roundTo8Bit } from '../image.js';
 import { motionBlur as motionBlurFilter } from '../motion.js';
 import { listParam, numberParam } from '../params.js';
@@ -119,10 +119,8 @@ export const zoomBlur: KindImplementation = {
   apply(image, params) {
     const factors = listParam(params, 'factors');
     const sum = new Float64Array(image.data);
-    for (const factor of factors) {
-      const zoomed = clippedZoom(image, factor).data;
-      for (let i = 0; i < sum.length; i++) sum[i]! += zoomed[i]!;
-    }
+    const scratch = new Float64Array(image.data.length);
+    for (const factor of factors) addClippedZoom(image, factor, sum, scratch);
     for (let i = 0; i < sum.length; i++) sum[i]! /= factors.length + 1;
     return { ...image, data: sum };
   },
