@@ -1,0 +1,8 @@
+export { exportEnsemble, type ExportOptions } from './export-ensemble.js';
+export { loadEnsemble, type LoadedEnsemble, type LoadEnsembleOptions } from './load-ensemble.js';
+export { combineMembers, rowEntropies, type EnsemblePrediction } from './uncertainty.js';
+export { ensembleSchema, manifestProblems, assertValidManifest } from './ensemble-schema.js';
+export { chooseEnsemble, distinctMembers, readRunResults, type EnsembleChoice } from './run-results.js';
+export { EnsembleInputError } from './errors.js';
+export type { RawImages } from './input-batches.js';
+export { MANIFEST_FILE, type ExportedManifest, type ExportedMember } from './manifest.js';

@@ -1,0 +1,96 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { loadLayersModel } from '../train/model-io.js';
+import { assertValidManifest } from './ensemble-schema.js';
+import { EnsembleInputError } from './errors.js';
+import { imageCount, normalizedSlice, type RawImages } from './input-batches.js';
+import { MANIFEST_FILE, type ExportedManifest } from './manifest.js';
+import { combineMembers, type EnsemblePrediction } from './uncertainty.js';
+
+export interface LoadedEnsemble {
+  manifest: ExportedManifest;
+  /** The members' tfjs models, in manifest order. */
+  models: tf.LayersModel[];
+  /**
+   * Predicts raw images (pixel values 0..255, NHWC, shape manifest.input.shape): a flat uint8 or
+   * float32 array of `count` images (count defaults to length / image size) or a [N, H, W, C]
+   * tensor (not disposed). Runs on whatever tfjs backend is active.
+   */
+  predict(images: RawImages, count?: number): Promise<EnsemblePrediction>;
+  /** Frees the members' weights. */
+  dispose(): void;
+}
+
+export interface LoadEnsembleOptions {
+  /** Images per forward pass (bounds memory); default 256. */
+  batchSize?: number;
+}
+
+/** Loads a folder written by exportEnsemble; the manifest is validated against its schema. */
+export async function loadEnsemble(dir: string, options: LoadEnsembleOptions = {}): Promise<LoadedEnsemble> {
+  const batchSize = options.batchSize ?? 256;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  const manifestPath = join(resolve(dir), MANIFEST_FILE);
+  if (!existsSync(manifestPath)) throw new EnsembleInputError(`${manifestPath} not found: not an exported nes ensemble (see "nes export")`);
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  } catch (error) {
+    throw new EnsembleInputError(`${manifestPath} is not valid JSON (${(error as Error).message})`);
+  }
+  assertValidManifest(manifest, manifestPath);
+  const valid = manifest;
+  const models: tf.LayersModel[] = [];
+  try {
+    for (const member of valid.members) {
+      const model = await loadLayersModel(join(resolve(dir), member.path));
+      models.push(model);
+      checkModelShape(model, valid, member.path);
+    }
+  } catch (error) {
+    for (const model of models) model.dispose();
+    throw error;
+  }
+  const shape = valid.input.shape;
+  const numClasses = valid.classNames.length;
+  const weights = valid.members.map((member) => member.weight);
+
+  return {
+    manifest: valid,
+    models,
+    async predict(images, count) {
+      const total = imageCount(images, shape, count);
+      const memberProbs = models.map(() => new Float32Array(total * numClasses));
+      for (let start = 0; start < total; start += batchSize) {
+        const end = Math.min(total, start + batchSize);
+        const batch = normalizedSlice(images, shape, valid.preprocessing, start, end);
+        try {
+          for (const [k, model] of models.entries()) {
+            const output = model.predict(batch) as tf.Tensor;
+            memberProbs[k]!.set((await output.data()) as Float32Array, start * numClasses);
+            output.dispose();
+          }
+        } finally {
+          batch.dispose();
+        }
+      }
+      return combineMembers(memberProbs, weights, numClasses);
+    },
+    dispose() {
+      for (const model of models) model.dispose();
+    },
+  };
+}
+
+function checkModelShape(model: tf.LayersModel, manifest: ExportedManifest, path: string): void {
+  const input = model.inputs[0]?.shape.slice(1);
+  const classes = model.outputs[0]?.shape[1];
+  const expected = manifest.input.shape;
+  if (!input || input.join(',') !== expected.join(',')) {
+    throw new EnsembleInputError(`${path}: model input is [${input?.join(', ')}], manifest says [${expected.join(', ')}]`);
+  }
+  if (classes !== manifest.classNames.length) {
+    throw new EnsembleInputError(`${path}: model predicts ${classes} classes, manifest names ${manifest.classNames.length}`);
+  }
+}

@@ -1,0 +1,61 @@
+import type { SplitMetrics, EnsembleResult } from '../search/evaluate-pool.js';
+import type { SearchResults } from '../search/results.js';
+import type { Genotype, MacroConfig } from '../space/types.js';
+
+/** Name of the manifest file inside an exported ensemble folder. */
+export const MANIFEST_FILE = 'ensemble.json';
+export const MANIFEST_FORMAT = 'nes-ensemble';
+export const MANIFEST_FORMAT_VERSION = 1;
+
+/** One exported network: a tfjs layers model folder (model.json + weights) at `path`. */
+export interface ExportedMember {
+  /** Folder of the member's model.json, relative to the ensemble folder, e.g. "members/0". */
+  path: string;
+  trialId: number;
+  genotypeId: string;
+  genotype: Genotype;
+  /** Seed its weights were initialised and trained with. */
+  seed: number;
+  /** Its share of the averaged probabilities; the weights of all members sum to 1. */
+  weight: number;
+  validation: SplitMetrics;
+  test: SplitMetrics;
+}
+
+/** ensemble.json: everything needed to use the ensemble and to know where it came from. */
+export interface ExportedManifest {
+  format: typeof MANIFEST_FORMAT;
+  formatVersion: typeof MANIFEST_FORMAT_VERSION;
+  /** Version of nes that wrote the export. */
+  nesVersion: string;
+  exportedAt: string;
+  source: {
+    run: string;
+    /** nes version of the search run. */
+    runNesVersion: string;
+    /** Search method that built the pool (rs, re, deepens, …). */
+    method: string;
+    /** Ensemble selection algorithm (forward, caruana, top). */
+    selection: EnsembleResult['selection'];
+    /** Ensemble size M as selected (with caruana, repeats count: fewer distinct members). */
+    size: number;
+    /** Shift severity the ensemble was selected for (0 = clean). */
+    severity: number;
+  };
+  input: {
+    /** [height, width, channels] of one image. */
+    shape: [number, number, number];
+    layout: 'NHWC';
+    /** Raw pixel values 0..255, as uint8 or float. */
+    range: [0, 255];
+  };
+  /** Applied inside predict: x ↦ (x / 255 − mean[c]) / std[c] per channel c. */
+  preprocessing: { mean: number[]; std: number[] };
+  classNames: string[];
+  dataset: Pick<SearchResults['dataset'], 'name' | 'train' | 'validation' | 'test'>;
+  macro: MacroConfig;
+  training: SearchResults['training'];
+  /** Metrics the ensemble was chosen with (validation) and measured with (test). */
+  metrics: { validation: SplitMetrics; test: EnsembleResult['test'] };
+  members: ExportedMember[];
+}

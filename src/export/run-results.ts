@@ -1,0 +1,75 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EnsembleResult } from '../search/evaluate-pool.js';
+import type { SearchResults } from '../search/results.js';
+import { EnsembleInputError } from './errors.js';
+
+/** runs/<id>/results.json, or a clear error when the run has not finished or the folder is not a run. */
+export function readRunResults(runDir: string): SearchResults {
+  const path = join(runDir, 'results.json');
+  if (!existsSync(path)) {
+    const hint = existsSync(join(runDir, 'journal.jsonl'))
+      ? 'the run has not finished (no results.json yet)'
+      : 'this is not a nes run folder';
+    throw new EnsembleInputError(`${path} not found: ${hint}`);
+  }
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as SearchResults;
+  } catch (error) {
+    throw new EnsembleInputError(`${path} is not valid JSON (${(error as Error).message})`);
+  }
+}
+
+export interface EnsembleChoice {
+  method?: string;
+  size?: number;
+  severity?: number;
+}
+
+/**
+ * The ensemble a user asked for. Defaults: the first method, the largest size, severity 0.
+ * Unknown method, size or severity → an error listing what exists.
+ */
+export function chooseEnsemble(results: SearchResults, choice: EnsembleChoice = {}): EnsembleResult {
+  const methods = Object.keys(results.methods);
+  if (methods.length === 0) throw new EnsembleInputError(`run ${results.run} holds no method results`);
+  const method = choice.method ?? methods[0]!;
+  const entry = results.methods[method];
+  if (!entry) {
+    throw new EnsembleInputError(`run ${results.run} has no method "${method}"; it has: ${methods.join(', ')}`);
+  }
+  const severity = choice.severity ?? 0;
+  const severities = sortedUnique(entry.ensembles.map((e) => e.severity ?? 0));
+  if (!severities.includes(severity)) {
+    throw new EnsembleInputError(
+      `run ${results.run}, method ${method}: no ensembles at severity ${severity}; severities: ${severities.join(', ') || 'none'}`,
+    );
+  }
+  const atSeverity = entry.ensembles.filter((e) => (e.severity ?? 0) === severity);
+  const sizes = sortedUnique(atSeverity.map((e) => e.size));
+  const size = choice.size ?? sizes[sizes.length - 1]!;
+  const ensemble = atSeverity.find((e) => e.size === size);
+  if (!ensemble) {
+    throw new EnsembleInputError(
+      `run ${results.run}, method ${method}, severity ${severity}: no ensemble of size ${size}; sizes: ${sizes.join(', ')}`,
+    );
+  }
+  return ensemble;
+}
+
+/**
+ * Distinct chosen members in order of first selection, with their weights normalised to sum to 1
+ * (caruana selects with replacement: a repeated member adds up its weights).
+ */
+export function distinctMembers(ensemble: EnsembleResult): { trialId: number; weight: number }[] {
+  const weights = new Map<number, number>();
+  ensemble.members.forEach((trialId, index) => {
+    weights.set(trialId, (weights.get(trialId) ?? 0) + (ensemble.weights[index] ?? 1 / ensemble.members.length));
+  });
+  const total = [...weights.values()].reduce((a, b) => a + b, 0);
+  return [...weights].map(([trialId, weight]) => ({ trialId, weight: weight / total }));
+}
+
+function sortedUnique(values: number[]): number[] {
+  return [...new Set(values)].sort((a, b) => a - b);
+}

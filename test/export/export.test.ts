@@ -1,0 +1,141 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { readNpy, asFloat32 } from '../../src/data/npy.js';
+import { averageProbs } from '../../src/evaluate/metrics.js';
+import { exportEnsemble } from '../../src/export/export-ensemble.js';
+import { loadEnsemble } from '../../src/export/load-ensemble.js';
+import { manifestProblems } from '../../src/export/ensemble-schema.js';
+import { testPredictionsPath } from '../../src/report/run-files.js';
+import { buildFixtureRun, type FixtureRun } from './fixtures.js';
+
+let work: string;
+let fixture: FixtureRun;
+
+before(async () => {
+  work = mkdtempSync(join(tmpdir(), 'nes-export-'));
+  fixture = await buildFixtureRun({ runsDir: join(work, 'runs'), shiftedSeverities: [5] });
+});
+after(() => rmSync(work, { recursive: true, force: true }));
+
+function cachedEnsembleProbs(method: string, trialIds: number[], weights: number[], severity = 0): Float32Array {
+  const members = trialIds.map((trialId) =>
+    asFloat32(readNpy(testPredictionsPath(join(fixture.runDir, 'members', method, String(trialId).padStart(4, '0')), severity))),
+  );
+  return averageProbs(members, weights);
+}
+
+function assertClose(actual: Float32Array, expected: Float32Array, tolerance: number): void {
+  assert.equal(actual.length, expected.length);
+  let worst = 0;
+  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
+  assert.ok(worst <= tolerance, `largest difference ${worst} > ${tolerance}`);
+}
+
+describe('exportEnsemble + loadEnsemble', () => {
+  test('defaults to the first method and the largest size; predictions equal the cached ones', async () => {
+    const out = join(work, 'export-default');
+    const manifest = await exportEnsemble(fixture.runDir, { out });
+    const ensemble = fixture.results.methods.rs!.ensembles.find((e) => e.size === 3 && e.severity === 0)!;
+    assert.equal(manifest.source.method, 'rs');
+    assert.equal(manifest.source.size, 3);
+    assert.equal(manifest.source.severity, 0);
+    assert.equal(manifest.source.selection, 'forward');
+    assert.deepEqual(manifest.members.map((m) => m.trialId), ensemble.members);
+    assert.deepEqual(manifest.metrics.validation, ensemble.validation);
+    assert.deepEqual(manifest.input.shape, [8, 8, 1]);
+    assert.deepEqual(manifest.classNames, fixture.results.dataset.classNames);
+    for (const member of manifest.members) {
+      assert.ok(existsSync(join(out, member.path, 'model.json')));
+      assert.ok(existsSync(join(out, member.path, 'weights.bin')));
+      assert.ok(Math.abs(member.weight - 1 / 3) < 1e-12);
+    }
+    assert.deepEqual(manifestProblems(JSON.parse(readFileSync(join(out, 'ensemble.json'), 'utf8'))), []);
+
+    const loaded = await loadEnsemble(out);
+    try {
+      const prediction = await loaded.predict(fixture.test.images);
+      const expected = cachedEnsembleProbs('rs', ensemble.members, ensemble.weights);
+      assertClose(prediction.meanProbs, expected, 1e-5);
+      assert.equal(prediction.memberProbs.length, 3);
+      assert.equal(prediction.predictedClass.length, fixture.test.count);
+      for (let i = 0; i < fixture.test.count; i++) {
+        assert.ok(prediction.mutualInformation[i]! >= 0);
+        assert.ok(prediction.mutualInformation[i]! <= prediction.entropy[i]! + 1e-6);
+        assert.ok(prediction.entropy[i]! <= Math.log(10) + 1e-6);
+      }
+    } finally {
+      loaded.dispose();
+    }
+  });
+
+  test('caruana weights (repeats merged) reproduce the cached weighted average, on shifted data too', async () => {
+    const out = join(work, 'export-caruana');
+    const manifest = await exportEnsemble(fixture.runDir, { out, method: 're', size: 3, severity: 5 });
+    const ensemble = fixture.results.methods.re!.ensembles.find((e) => e.size === 3 && e.severity === 5)!;
+    assert.equal(manifest.source.selection, 'caruana');
+    assert.equal(manifest.source.severity, 5);
+    assert.deepEqual(manifest.metrics.test, ensemble.test);
+    assert.deepEqual(manifest.members.map((m) => m.trialId), [...new Set(ensemble.members)]);
+    assert.ok(Math.abs(manifest.members.reduce((s, m) => s + m.weight, 0) - 1) < 1e-9);
+
+    const loaded = await loadEnsemble(out, { batchSize: 7 });
+    try {
+      const images = fixture.shiftedTest.get(5)!;
+      const prediction = await loaded.predict(Float32Array.from(images.images), images.count);
+      assertClose(prediction.meanProbs, cachedEnsembleProbs('re', ensemble.members, ensemble.weights, 5), 1e-5);
+    } finally {
+      loaded.dispose();
+    }
+  });
+
+  test('a 4D tensor input predicts the same as the flat uint8 array', async () => {
+    const loaded = await loadEnsemble(join(work, 'export-default'));
+    try {
+      const flat = await loaded.predict(fixture.test.images.subarray(0, 5 * 64), 5);
+      const tensor = tf.tensor4d(Float32Array.from(fixture.test.images.subarray(0, 5 * 64)), [5, 8, 8, 1]);
+      const fromTensor = await loaded.predict(tensor);
+      tensor.dispose();
+      assertClose(fromTensor.meanProbs, flat.meanProbs, 1e-6);
+      assert.deepEqual(fromTensor.predictedClass, flat.predictedClass);
+    } finally {
+      loaded.dispose();
+    }
+  });
+
+  test('unknown method, size or severity: the error lists what exists', async () => {
+    await assert.rejects(exportEnsemble(fixture.runDir, { out: join(work, 'x1'), method: 'nope' }), /no method "nope"; it has: rs, re/);
+    await assert.rejects(exportEnsemble(fixture.runDir, { out: join(work, 'x2'), size: 9 }), /no ensemble of size 9; sizes: 2, 3/);
+    await assert.rejects(exportEnsemble(fixture.runDir, { out: join(work, 'x3'), severity: 2 }), /severities: 0, 5/);
+    assert.equal(existsSync(join(work, 'x1')), false);
+  });
+
+  test('refuses to overwrite a non-empty folder, and wrong input sizes', async () => {
+    await assert.rejects(exportEnsemble(fixture.runDir, { out: join(work, 'export-default') }), /not empty/);
+    const loaded = await loadEnsemble(join(work, 'export-default'));
+    try {
+      await assert.rejects(loaded.predict(new Uint8Array(65)), /not a whole number of 8×8×1 images/);
+      await assert.rejects(loaded.predict(new Uint8Array(128), 3), /count 3 does not match/);
+    } finally {
+      loaded.dispose();
+    }
+  });
+
+  test('loadEnsemble refuses a manifest that breaks the schema, naming the path', async () => {
+    const out = join(work, 'export-broken');
+    await exportEnsemble(fixture.runDir, { out, size: 2 });
+    const manifest = JSON.parse(readFileSync(join(out, 'ensemble.json'), 'utf8'));
+    manifest.members[0].weight = 2;
+    manifest.input.layout = 'NCHW';
+    writeFileSync(join(out, 'ensemble.json'), JSON.stringify(manifest));
+    await assert.rejects(loadEnsemble(out), (error: Error) => {
+      assert.match(error.message, /\/members\/0\/weight/);
+      assert.match(error.message, /\/input\/layout: must be "NHWC"/);
+      return true;
+    });
+    await assert.rejects(loadEnsemble(join(work, 'nowhere')), /not an exported nes ensemble/);
+  });
+});
