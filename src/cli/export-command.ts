@@ -1,0 +1,45 @@
+import { exportEnsemble } from '../export/export-ensemble.js';
+import { runFolder } from '../run/run-folder.js';
+import { intFlag, parseFlags, requireFlag } from './args.js';
+
+export const exportHelp = `Usage: nes export --run ID --out DIR [--method M] [--size N] [--severity S] [--runs-dir runs]
+
+Writes a chosen ensemble of a finished run as a self-contained folder: members/<i>/model.json +
+weights.bin (tfjs layers models) and ensemble.json (genotypes, weights, input shape, normalisation,
+class names, training config, and the metrics it was selected with). Load it with
+loadEnsemble(DIR) or "nes predict --model DIR".
+
+  --run ID         run folder name under --runs-dir
+  --out DIR        folder to create (must not exist, or be empty)
+  --method M       search method whose ensemble to export (default: the run's first)
+  --size N         ensemble size M (default: the largest)
+  --severity S     shift severity the ensemble was chosen for (default: 0, clean)
+  --runs-dir DIR   where run folders are (default: runs)`;
+
+export async function exportCommand(args: string[]): Promise<number> {
+  const flags = parseFlags('export', args, {
+    run: { type: 'string' },
+    out: { type: 'string' },
+    method: { type: 'string' },
+    size: { type: 'string' },
+    severity: { type: 'string' },
+    'runs-dir': { type: 'string' },
+  });
+  if (flags.help) {
+    console.log(exportHelp);
+    return 0;
+  }
+  const run = runFolder(flags['runs-dir'] ?? 'runs', requireFlag('export', flags, 'run'));
+  const manifest = await exportEnsemble(run.dir, {
+    out: requireFlag('export', flags, 'out'),
+    method: flags.method,
+    size: intFlag('export', 'size', flags.size),
+    severity: intFlag('export', 'severity', flags.severity, 0),
+  });
+  const { source, metrics, members } = manifest;
+  console.log(
+    `exported ${source.method} ensemble of size ${source.size} (${members.length} distinct members, ${source.selection} selection, severity ${source.severity}) to ${flags.out}`,
+  );
+  console.log(`test NLL ${metrics.test.nll.toFixed(4)}, error ${(100 * metrics.test.error).toFixed(2)} %, ECE ${metrics.test.ece.toFixed(4)}`);
+  return 0;
+}

@@ -1,0 +1,92 @@
+import { DataFormatError } from '../data/errors.js';
+import { formatShape, readNpy, writeNpy } from '../data/npy.js';
+import { loadEnsemble } from '../export/load-ensemble.js';
+import { ENGINE_NAMES, initEngine, type EngineName } from '../train/engine.js';
+import { intFlag, parseFlags, requireFlag } from './args.js';
+import { UsageError } from './usage-error.js';
+
+export const predictHelp = `Usage: nes predict --model DIR --input X.npy --out P.npy [--json] [--backend ENGINE] [--batch-size B]
+
+Predicts with an exported ensemble (see "nes export"). X holds raw images, pixel values 0..255,
+uint8 (or float32), shape (N, H, W) or (N, H, W, C) matching the ensemble's input. Writes the
+ensemble's mean class probabilities, float32 (N, C), to P.
+
+  --model DIR        exported ensemble folder (with ensemble.json)
+  --input X.npy      images
+  --out P.npy        where to write the probabilities
+  --json             print a JSON summary: count, class histogram of the predicted classes,
+                     mean predictive entropy and mean mutual information (nats)
+  --backend ENGINE   auto, ${ENGINE_NAMES.join(', ')} (default: $NES_ENGINE or auto)
+  --batch-size B     images per forward pass (default 256)`;
+
+export async function predictCommand(args: string[]): Promise<number> {
+  const flags = parseFlags('predict', args, {
+    model: { type: 'string' },
+    input: { type: 'string' },
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+    backend: { type: 'string' },
+    'batch-size': { type: 'string' },
+  });
+  if (flags.help) {
+    console.log(predictHelp);
+    return 0;
+  }
+  const modelDir = requireFlag('predict', flags, 'model');
+  const inputPath = requireFlag('predict', flags, 'input');
+  const outPath = requireFlag('predict', flags, 'out');
+  const batchSize = intFlag('predict', 'batch-size', flags['batch-size']);
+  const backend = flags.backend;
+  if (backend !== undefined && backend !== 'auto' && !(ENGINE_NAMES as readonly string[]).includes(backend)) {
+    throw new UsageError(`nes predict: --backend "${backend}" is not known; use auto, ${ENGINE_NAMES.join(', ')}`);
+  }
+  try {
+    await initEngine(backend as EngineName | 'auto' | undefined);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+
+  const ensemble = await loadEnsemble(modelDir, { batchSize });
+  try {
+    const [height, width, channels] = ensemble.manifest.input.shape;
+    const input = readNpy(inputPath);
+    const shapeOk =
+      (input.shape.length === 3 && channels === 1) || (input.shape.length === 4 && input.shape[3] === channels);
+    if (!shapeOk || input.shape[1] !== height || input.shape[2] !== width) {
+      const expected = channels === 1 ? `(N, ${height}, ${width}) or (N, ${height}, ${width}, 1)` : `(N, ${height}, ${width}, ${channels})`;
+      throw new DataFormatError(inputPath, `shape ${formatShape(input.shape)}, expected ${expected} for this ensemble`);
+    }
+    if (!(input.data instanceof Uint8Array && input.dtype === 'uint8') && !(input.data instanceof Float32Array)) {
+      throw new DataFormatError(inputPath, `dtype ${input.dtype}, expected uint8 (or float32) pixel values 0..255`);
+    }
+    const count = input.shape[0]!;
+    const prediction = await ensemble.predict(input.data, count);
+    const classNames = ensemble.manifest.classNames;
+    writeNpy(outPath, { dtype: 'float32', shape: [count, classNames.length], data: prediction.meanProbs });
+    if (flags.json) {
+      const histogram = Object.fromEntries(classNames.map((name) => [name, 0]));
+      for (const predicted of prediction.predictedClass) histogram[classNames[predicted]!]!++;
+      console.log(
+        JSON.stringify({
+          count,
+          out: outPath,
+          classHistogram: histogram,
+          meanEntropy: mean(prediction.entropy),
+          meanMutualInformation: mean(prediction.mutualInformation),
+        }),
+      );
+    } else {
+      console.log(`wrote ${count} predictions (${classNames.length} classes) to ${outPath}`);
+    }
+    return 0;
+  } finally {
+    ensemble.dispose();
+  }
+}
+
+function mean(values: Float32Array): number {
+  if (values.length === 0) return 0;
+  let sum = 0;
+  for (const value of values) sum += value;
+  return sum / values.length;
+}

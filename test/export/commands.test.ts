@@ -1,0 +1,70 @@
+import { after, before, describe, test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { asFloat32, readNpy, writeNpy } from '../../src/data/npy.js';
+import { exportCommand } from '../../src/cli/export-command.js';
+import { predictCommand } from '../../src/cli/predict-command.js';
+import { loadEnsemble } from '../../src/export/load-ensemble.js';
+import { buildFixtureRun, type FixtureRun } from './fixtures.js';
+
+let work: string;
+let fixture: FixtureRun;
+
+before(async () => {
+  work = mkdtempSync(join(tmpdir(), 'nes-export-cli-'));
+  fixture = await buildFixtureRun({ runsDir: join(work, 'runs'), methods: { rs: 'forward' }, poolSize: 3, sizes: [2], testCount: 40 });
+});
+after(() => rmSync(work, { recursive: true, force: true }));
+
+function captureLog(t: TestContext): string[] {
+  const lines: string[] = [];
+  t.mock.method(console, 'log', (...parts: unknown[]) => lines.push(parts.join(' ')));
+  return lines;
+}
+
+describe('nes export / nes predict', () => {
+  test('export then predict (N,H,W) uint8: P.npy holds the mean probabilities, --json a summary', async (t) => {
+    const lines = captureLog(t);
+    const out = join(work, 'ensemble');
+    assert.equal(await exportCommand(['--run', fixture.id, '--runs-dir', join(work, 'runs'), '--out', out]), 0);
+    assert.match(lines[0]!, /exported rs ensemble of size 2 \(2 distinct members, forward selection, severity 0\)/);
+
+    const inputPath = join(work, 'x.npy');
+    writeNpy(inputPath, { dtype: 'uint8', shape: [fixture.test.count, 8, 8], data: fixture.test.images });
+    const outPath = join(work, 'p.npy');
+    assert.equal(await predictCommand(['--model', out, '--input', inputPath, '--out', outPath, '--json', '--backend', 'wasm']), 0);
+    const summary = JSON.parse(lines.at(-1)!);
+    assert.equal(summary.count, 40);
+    assert.equal(Object.values(summary.classHistogram as Record<string, number>).reduce((a, b) => a + b, 0), 40);
+    assert.deepEqual(Object.keys(summary.classHistogram), fixture.results.dataset.classNames);
+    assert.ok(summary.meanEntropy > 0 && summary.meanEntropy <= Math.log(10));
+    assert.ok(summary.meanMutualInformation >= 0 && summary.meanMutualInformation <= summary.meanEntropy);
+
+    const written = readNpy(outPath);
+    assert.equal(written.dtype, 'float32');
+    assert.deepEqual(written.shape, [40, 10]);
+    const ensemble = await loadEnsemble(out);
+    try {
+      assert.deepEqual(asFloat32(written), (await ensemble.predict(fixture.test.images)).meanProbs);
+    } finally {
+      ensemble.dispose();
+    }
+  });
+
+  test('wrong image shape and unknown size are input errors that say what was expected', async (t) => {
+    captureLog(t);
+    const inputPath = join(work, 'bad.npy');
+    writeNpy(inputPath, { dtype: 'uint8', shape: [2, 7, 7], data: new Uint8Array(98) });
+    await assert.rejects(
+      predictCommand(['--model', join(work, 'ensemble'), '--input', inputPath, '--out', join(work, 'q.npy'), '--backend', 'wasm']),
+      /shape \(2, 7, 7\), expected \(N, 8, 8\) or \(N, 8, 8, 1\)/,
+    );
+    await assert.rejects(
+      exportCommand(['--run', fixture.id, '--runs-dir', join(work, 'runs'), '--out', join(work, 'e2'), '--size', '5']),
+      (error: Error & { inputError?: boolean }) => error.inputError === true && /sizes: 2$/.test(error.message),
+    );
+    await assert.rejects(exportCommand(['--run', fixture.id]), /--out is required/);
+  });
+});
