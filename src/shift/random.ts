@@ -67,37 +67,49 @@ export function logGamma(x: number): number {
   return result;
 }
 
-/** Poisson(lambda) draw: multiplication method below 10, Hörmann's PTRS above (as numpy). */
-export function poisson(rng: Rng, lambda: number): number {
-  if (lambda <= 0) return 0;
+/** A Poisson(lambda) sampler with its constants precomputed: multiplication method below 10, Hörmann's PTRS above (as numpy). */
+export function poissonSampler(lambda: number): (rng: Rng) => number {
+  if (lambda <= 0) return () => 0;
   if (lambda < 10) {
     const limit = Math.exp(-lambda);
-    let count = 0;
-    let product = rng();
-    while (product > limit) {
-      count++;
-      product *= rng();
-    }
-    return count;
+    return (rng) => {
+      let count = 0;
+      let product = rng();
+      while (product > limit) {
+        count++;
+        product *= rng();
+      }
+      return count;
+    };
   }
   const sqrtLambda = Math.sqrt(lambda);
   const logLambda = Math.log(lambda);
   const b = 0.931 + 2.53 * sqrtLambda;
   const a = -0.059 + 0.02483 * b;
-  const inverseAlpha = 1.1239 + 1.1328 / (b - 3.4);
+  const logInverseAlpha = Math.log(1.1239 + 1.1328 / (b - 3.4));
   const acceptBound = 0.9277 - 3.6224 / (b - 2);
-  for (;;) {
-    const u = rng() - 0.5;
-    const v = rng();
-    const us = 0.5 - Math.abs(u);
-    const k = Math.floor(((2 * a) / us + b) * u + lambda + 0.43);
-    if (us >= 0.07 && v <= acceptBound) return k;
-    if (k < 0 || (us < 0.013 && v > us)) continue;
-    if (
-      Math.log(v) + Math.log(inverseAlpha) - Math.log(a / (us * us) + b) <=
-      -lambda + k * logLambda - logGamma(k + 1)
-    ) {
-      return k;
+  return (rng) => {
+    for (;;) {
+      const u = rng() - 0.5;
+      const v = rng();
+      const us = 0.5 - Math.abs(u);
+      const k = Math.floor(((2 * a) / us + b) * u + lambda + 0.43);
+      if (us >= 0.07 && v <= acceptBound) return k;
+      if (k < 0 || (us < 0.013 && v > us)) continue;
+      if (Math.log(v) + logInverseAlpha - Math.log(a / (us * us) + b) <= -lambda + k * logLambda - logGamma(k + 1)) return k;
     }
+  };
+}
+
+const samplerCache = new Map<number, (rng: Rng) => number>();
+
+/** One Poisson(lambda) draw; samplers are cached per lambda (shot noise on 8-bit images has ≤ 256 of them per rate). */
+export function poisson(rng: Rng, lambda: number): number {
+  let sampler = samplerCache.get(lambda);
+  if (!sampler) {
+    if (samplerCache.size > 8192) samplerCache.clear();
+    sampler = poissonSampler(lambda);
+    samplerCache.set(lambda, sampler);
   }
+  return sampler(rng);
 }
