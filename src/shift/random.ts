@@ -101,14 +101,44 @@ export function poissonSampler(lambda: number): (rng: Rng) => number {
   };
 }
 
+/**
+ * Exact inverse-CDF Poisson sampler: one uniform and a binary search in the tabulated CDF, which
+ * stops 12 standard deviations above the mean (the mass left out is below 1e-30).
+ */
+export function poissonTableSampler(lambda: number): (rng: Rng) => number {
+  if (lambda <= 0) return () => 0;
+  const last = Math.ceil(lambda + 12 * Math.sqrt(lambda) + 12);
+  const cdf = new Float64Array(last + 1);
+  const logLambda = Math.log(lambda);
+  let total = 0;
+  for (let k = 0; k <= last; k++) {
+    total += Math.exp(-lambda + k * logLambda - logGamma(k + 1));
+    cdf[k] = total;
+  }
+  for (let k = 0; k <= last; k++) cdf[k]! /= total;
+  return (rng) => {
+    const u = rng();
+    let low = 0;
+    let high = last;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (cdf[middle]! > u) high = middle;
+      else low = middle + 1;
+    }
+    return low;
+  };
+}
+
+// Tables pay off when the same rates recur: shot noise on 8-bit images has ≤ 256 per severity.
+const TABLE_LIMIT = 5000;
 const samplerCache = new Map<number, (rng: Rng) => number>();
 
-/** One Poisson(lambda) draw; samplers are cached per lambda (shot noise on 8-bit images has ≤ 256 of them per rate). */
+/** One Poisson(lambda) draw; samplers are cached per lambda. */
 export function poisson(rng: Rng, lambda: number): number {
   let sampler = samplerCache.get(lambda);
   if (!sampler) {
-    if (samplerCache.size > 8192) samplerCache.clear();
-    sampler = poissonSampler(lambda);
+    if (samplerCache.size > 4096) samplerCache.clear();
+    sampler = lambda <= TABLE_LIMIT ? poissonTableSampler(lambda) : poissonSampler(lambda);
     samplerCache.set(lambda, sampler);
   }
   return sampler(rng);

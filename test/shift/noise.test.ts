@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { corruptImage, createRng, loadSuite } from '../../src/shift/index.js';
 import type { Severity } from '../../src/shift/index.js';
-import { logGamma, poisson } from '../../src/shift/random.js';
+import { logGamma, poisson, poissonSampler } from '../../src/shift/random.js';
 import { mean, uniformImage, variance } from './helpers.js';
 
 const suite = loadSuite('validation');
@@ -38,10 +38,14 @@ test('shot_noise: Poisson counts, mean kept and variance ≈ x/λ', () => {
 
 test('poisson sampler: mean and variance ≈ λ for small and large λ', () => {
   const rng = createRng('poisson');
-  for (const lambda of [0.5, 4, 30, 250]) {
-    const draws = Float64Array.from({ length: 20000 }, () => poisson(rng, lambda));
-    assert.ok(Math.abs(mean(draws) / lambda - 1) < 0.03, `λ=${lambda}: mean ${mean(draws)}`);
-    assert.ok(Math.abs(variance(draws) / lambda - 1) < 0.06, `λ=${lambda}: variance ${variance(draws)}`);
+  for (const lambda of [0.5, 4, 30, 250, 9000]) {
+    // poisson() tabulates the CDF up to λ = 5000; poissonSampler is the PTRS rejection sampler.
+    for (const draw of [() => poisson(rng, lambda), poissonSampler(lambda).bind(null, rng)]) {
+      const draws = Float64Array.from({ length: 20000 }, draw);
+      assert.ok(draws.every((k) => Number.isInteger(k) && k >= 0));
+      assert.ok(Math.abs(mean(draws) / lambda - 1) < 0.03, `λ=${lambda}: mean ${mean(draws)}`);
+      assert.ok(Math.abs(variance(draws) / lambda - 1) < 0.06, `λ=${lambda}: variance ${variance(draws)}`);
+    }
   }
   assert.ok(Math.abs(logGamma(10) - Math.log(362880)) < 1e-10);
   assert.ok(Math.abs(logGamma(0.5) - 0.5 * Math.log(Math.PI)) < 1e-10);

@@ -1,7 +1,8 @@
 /** Noise family: gaussian, shot (Poisson), impulse (salt & pepper) and speckle noise. */
 import { cloneImage } from '../image.js';
 import { numberParam } from '../params.js';
-import { fillNormal, poisson } from '../random.js';
+import { fillNormal, poisson, poissonTableSampler } from '../random.js';
+import type { Rng } from '../types.js';
 import type { KindImplementation } from '../types.js';
 
 /** x + N(0, σ²) per element. */
@@ -15,13 +16,33 @@ export const gaussianNoise: KindImplementation = {
   },
 };
 
+type Sampler = (rng: Rng) => number;
+const levelSamplers = new Map<number, Sampler[]>();
+
+/** Samplers for Poisson(level/255 · rate), level 0…255: 8-bit inputs skip the per-value lookup. */
+function samplersFor8BitLevels(rate: number): Sampler[] {
+  let samplers = levelSamplers.get(rate);
+  if (!samplers) {
+    samplers = Array.from({ length: 256 }, (_, level) => poissonTableSampler((level / 255) * rate));
+    levelSamplers.set(rate, samplers);
+  }
+  return samplers;
+}
+
 /** Poisson(x·λ)/λ per element: photon counting noise, stronger for smaller λ. */
 export const shotNoise: KindImplementation = {
   params: ['rate'],
   apply(image, params, rng) {
     const rate = numberParam(params, 'rate');
     const out = cloneImage(image);
-    for (let i = 0; i < out.data.length; i++) out.data[i] = poisson(rng, Math.max(0, out.data[i]!) * rate) / rate;
+    const samplers = samplersFor8BitLevels(rate);
+    const data = out.data;
+    for (let i = 0; i < data.length; i++) {
+      const x = Math.max(0, data[i]!);
+      const level = Math.round(x * 255);
+      const count = level <= 255 && Math.abs(x * 255 - level) < 1e-9 ? samplers[level]!(rng) : poisson(rng, x * rate);
+      data[i] = count / rate;
+    }
     return out;
   },
 };
