@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { forwardConvInfo, type ForwardConvAttrs } from './conv-info.js';
 import { type KernelArgs, withKernelScope, type KernelScope } from './kernel-scope.js';
 import { paddedConv2d } from './padded-conv.js';
+import { stridedPixels } from './slice.js';
 
 interface BackpropFilterAttrs extends ForwardConvAttrs {
   filterShape: [number, number, number, number];
@@ -24,22 +25,8 @@ function sampleStrided(
   info: tf.backend_util.Conv2DInfo,
 ): tf.TensorInfo {
   const { strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
-  const [n, , , c] = x.shape;
-  if (sh === 1 && sw === 1) return scope.slice(x, [0, 0, 0, 0], [n, oh, ow, c]);
-  return scope.run(
-    'StridedSlice',
-    { x },
-    {
-      begin: [0, 0, 0, 0],
-      end: [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, c],
-      strides: [1, sh, sw, 1],
-      beginMask: 0,
-      endMask: 0,
-      ellipsisMask: 0,
-      newAxisMask: 0,
-      shrinkAxisMask: 0,
-    },
-  );
+  if (sh === 1 && sw === 1) return scope.slice(x, [0, 0, 0, 0], [x.shape[0]!, oh, ow, x.shape[3]!]);
+  return scope.track(stridedPixels(scope.backend, x, [sh, sw], [oh, ow]));
 }
 
 /** 1×1 unpadded filter: dW = xᵀ·dy with pixels as the contraction axis. */

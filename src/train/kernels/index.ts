@@ -1,7 +1,9 @@
 /**
  * Training gradients for the wasm backend. tfjs-backend-wasm 4.22 lacks Conv2DBackpropFilter and
  * the depthwise backprops, and its Conv2DBackpropInput is a slow loop; we register composite
- * kernels built on its fast XNNPACK forward convs, for backend 'wasm' only. We also replace the
+ * kernels built on its fast XNNPACK forward convs, for backend 'wasm' only, and replace the pooling
+ * gradients and data-movement kernels (Slice, SplitV, Unpack, Concat, Tile, Transpose) whose stock versions
+ * cost more than the convolutions of a DARTS training step. We also replace the
  * Conv2D / depthwise gradient definitions (global in tfjs) with ones that accept dilation > 1.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -9,13 +11,25 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter.js';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input.js';
+import { concatConfig } from './concat.js';
 import { conv2dGradientConfig, depthwiseConv2dGradientConfig } from './dilated-conv-gradients.js';
+import { poolGradientConfigs } from './pool-gradients.js';
+import { sliceConfigs } from './slice.js';
+import { captureStockKernel } from './stock-kernels.js';
+import { tileConfig } from './tile.js';
+import { transposeConfig } from './transpose.js';
 
 const wasmKernels: tf.KernelConfig[] = [
   conv2dBackpropFilterConfig,
   conv2dBackpropInputConfig,
   depthwiseBackpropFilterConfig,
   depthwiseBackpropInputConfig,
+  ...poolGradientConfigs,
+  // Data movement the stock backend does with one JS call per channel row.
+  ...sliceConfigs,
+  concatConfig,
+  tileConfig,
+  transposeConfig,
 ];
 
 let registered = false;
@@ -24,11 +38,15 @@ let registered = false;
 export function registerWasmGradients(): void {
   if (registered) return;
   for (const config of wasmKernels) {
-    // Replacing a stock wasm kernel: unregister first so tfjs does not warn.
-    if (tf.getKernel(config.kernelName, config.backendName) !== undefined) {
+    captureStockKernel(config.kernelName);
+    const stock = tf.getKernel(config.kernelName, config.backendName);
+    if (stock !== undefined) {
+      // Unregister first so tfjs does not warn.
       tf.unregisterKernel(config.kernelName, config.backendName);
     }
-    tf.registerKernel(config);
+    // Keep the stock setup: other stock kernels call the replaced one's wasm function directly
+    // (e.g. Sum calls the stock transpose), and it is bound in setupFunc at backend init.
+    tf.registerKernel({ setupFunc: stock?.setupFunc, disposeFunc: stock?.disposeFunc, ...config });
   }
   tf.registerGradient(conv2dGradientConfig);
   tf.registerGradient(depthwiseConv2dGradientConfig);

@@ -33,6 +33,12 @@ export class KernelScope {
     return output;
   }
 
+  /** Adds a tensor the caller allocated itself to the intermediates to free. */
+  track(info: tf.TensorInfo): tf.TensorInfo {
+    this.intermediates.push(info);
+    return info;
+  }
+
   reshape(x: tf.TensorInfo, shape: number[]): tf.TensorInfo {
     return this.run('Reshape', { x }, { shape });
   }
