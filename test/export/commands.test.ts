@@ -14,7 +14,7 @@ let fixture: FixtureRun;
 
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'nes-export-cli-'));
-  fixture = await buildFixtureRun({ runsDir: join(work, 'runs'), methods: { rs: 'forward' }, poolSize: 3, sizes: [2], testCount: 40 });
+  fixture = await buildFixtureRun({ runsDir: join(work, 'runs'), methods: { rs: 'forward' }, poolSize: 3, sizes: [2], testCount: 40, epochs: 1 });
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 

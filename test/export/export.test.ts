@@ -17,7 +17,7 @@ let fixture: FixtureRun;
 
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'nes-export-'));
-  fixture = await buildFixtureRun({ runsDir: join(work, 'runs'), shiftedSeverities: [5] });
+  fixture = await buildFixtureRun({ runsDir: join(work, 'runs'), shiftedSeverities: [5], epochs: 1 });
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 

@@ -1,6 +1,6 @@
 /**
  * A small but real search run for export and report tests: tiny DARTS networks (2 cells, 4
- * channels) trained for one epoch on real Fashion-MNIST images shrunk to 8×8, their cached
+ * channels) trained for three short epochs on real Fashion-MNIST images shrunk to 8×8, their cached
  * predictions, and results.json built by the search's own evaluation code. Shifted test sets
  * (severity 1…5) add seeded Gaussian pixel noise of growing strength.
  */
@@ -39,6 +39,8 @@ export interface FixtureOptions {
   /** Severities evaluated besides 0 (each member's shifted test predictions are cached). */
   shiftedSeverities?: number[];
   testCount?: number;
+  /** Training epochs per network (default 3; 1 is enough where accuracy does not matter). */
+  epochs?: number;
   /** Write labels/test.npy into the run (as a finished search should). */
   storeLabels?: boolean;
 }
@@ -70,7 +72,7 @@ export async function buildFixtureRun(options: FixtureOptions): Promise<FixtureR
     budget: poolSize,
     ensembleSizes: sizes,
     macro: FIXTURE_MACRO,
-    training: { epochs: 1, batchSize: 50 },
+    training: { epochs: options.epochs ?? 3, batchSize: 25, learningRate: 0.1 },
     evaluation: { eceBins: 10, anytimeStep: 2 },
   });
   const run = createRun(options.runsDir, config, options.id ?? 'fixture-run');

@@ -1,0 +1,60 @@
+/**
+ * nes: Neural Ensemble Search. The package's public API.
+ *
+ * Use an exported ensemble:
+ *   const ensemble = await loadEnsemble('my-ensemble');
+ *   const { meanProbs, entropy, mutualInformation, predictedClass } = await ensemble.predict(uint8Images);
+ */
+export { NES_VERSION } from './version.js';
+
+// Exported ensembles: write, load, predict with uncertainty.
+export {
+  exportEnsemble,
+  loadEnsemble,
+  combineMembers,
+  chooseEnsemble,
+  readRunResults,
+  ensembleSchema,
+  manifestProblems,
+  EnsembleInputError,
+  MANIFEST_FILE,
+  type ExportOptions,
+  type LoadedEnsemble,
+  type LoadEnsembleOptions,
+  type EnsemblePrediction,
+  type ExportedManifest,
+  type ExportedMember,
+  type RawImages,
+} from './export/index.js';
+
+// The HTML report of a run.
+export { writeReport, type ReportOptions } from './report/write-report.js';
+
+// Ensemble selection and metrics on any pool of predictions.
+export { forwardSelect, trueClassProbabilities, type ForwardSelectOptions } from './ensemble/forward-select.js';
+export { caruanaSelect, type CaruanaSelection } from './ensemble/caruana.js';
+export { topSelect } from './ensemble/top.js';
+export { evaluateEnsemble, type EnsembleEvaluation, type EvaluateEnsembleOptions } from './evaluate/ensemble-metrics.js';
+export { nll, errorRate, brier, averageProbs, ece, reliability, type ReliabilityBin } from './evaluate/metrics.js';
+
+// Data.
+export { readNpy, writeNpy, parseNpy, encodeNpy, type NpyArray, type NpyDtype } from './data/npy.js';
+export { loadFashionMnist, type FashionMnistOptions } from './data/fashion-mnist.js';
+export { loadNpyDataset } from './data/npy-dataset.js';
+export { DataFormatError } from './data/errors.js';
+export type { DatasetSplits, LabelledImages } from './data/types.js';
+
+// Search spaces and genotypes.
+export { loadSpace, listSpaces, sampleGenotype, mutate, genotypeId, toDag, validateGenotype, loadNamedGenotype } from './space/index.js';
+export type { Genotype, DartsGenotype, Nb201Genotype, SearchSpace, MacroConfig } from './space/types.js';
+export { createRng, type Rng } from './util/rng.js';
+
+// Networks.
+export { initEngine, type EngineName } from './train/engine.js';
+export { buildModel } from './train/model.js';
+export { saveLayersModel, loadLayersModel } from './train/model-io.js';
+export { predictProbs } from './train/predict.js';
+
+// Runs and their results.
+export type { SearchResults } from './search/results.js';
+export type { EnsembleResult, MemberResult, SplitMetrics } from './search/evaluate-pool.js';

@@ -1,0 +1,139 @@
+/** Vega-Lite specs of the report's plots; data inline, rendered to SVG by vega-svg.ts. */
+import type { TopLevelSpec } from 'vega-lite';
+
+export interface MetricRow {
+  method: string;
+  metric: 'NLL' | 'error' | 'ECE';
+  value: number;
+}
+
+export const METRIC_ORDER = ['NLL', 'error', 'ECE'];
+
+const FONT = 'Helvetica, Arial, sans-serif';
+const config = {
+  font: FONT,
+  view: { stroke: '#ddd' },
+  axis: { labelFontSize: 10, titleFontSize: 11 },
+  legend: { labelFontSize: 11, titleFontSize: 11 },
+  title: { fontSize: 13, anchor: 'start' as const },
+};
+
+/** Colours fixed per method so every plot agrees. */
+function methodColor(methods: string[]) {
+  return { field: 'method', type: 'nominal' as const, title: 'method', scale: { domain: methods, scheme: 'tableau10' } };
+}
+
+/** (a) Test metrics of the selected ensemble against the number of networks trained so far. */
+export function anytimeSpec(rows: (MetricRow & { networks: number })[], methods: string[], size: number): TopLevelSpec {
+  return {
+    title: `Anytime performance, ensembles of M = ${size} (test)`,
+    config,
+    data: { values: rows },
+    facet: { column: { field: 'metric', type: 'nominal', title: null, sort: METRIC_ORDER } },
+    resolve: { scale: { y: 'independent' } },
+    spec: {
+      width: 230,
+      height: 170,
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: { field: 'networks', type: 'quantitative', title: 'networks evaluated', axis: { format: 'd', tickMinStep: 1 } },
+        y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
+        color: methodColor(methods),
+      },
+    },
+  };
+}
+
+/** (b) Test metrics against shift severity. */
+export function severitySpec(rows: (MetricRow & { severity: number })[], methods: string[], size: number): TopLevelSpec {
+  return {
+    title: `Dataset shift, ensembles of M = ${size} (test)`,
+    config,
+    data: { values: rows },
+    facet: { column: { field: 'metric', type: 'nominal', title: null, sort: METRIC_ORDER } },
+    resolve: { scale: { y: 'independent' } },
+    spec: {
+      width: 230,
+      height: 170,
+      mark: { type: 'line', point: { size: 50 } },
+      encoding: {
+        x: { field: 'severity', type: 'quantitative', title: 'shift severity', scale: { domain: [0, 5] }, axis: { tickCount: 6, format: 'd' } },
+        y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
+        color: methodColor(methods),
+      },
+    },
+  };
+}
+
+export interface ReliabilityRow {
+  lower: number;
+  upper: number;
+  accuracy: number;
+  meanConfidence: number;
+  count: number;
+}
+
+/** (c) Accuracy per confidence bin against the diagonal of perfect calibration. */
+export function reliabilitySpec(bins: ReliabilityRow[], title: string): TopLevelSpec {
+  const unit = { type: 'quantitative' as const, scale: { domain: [0, 1] } };
+  return {
+    title,
+    config,
+    width: 260,
+    height: 220,
+    layer: [
+      {
+        data: { values: bins },
+        mark: { type: 'rect', color: '#4c78a8', opacity: 0.8, stroke: 'white', strokeWidth: 1 },
+        encoding: {
+          x: { field: 'lower', ...unit, title: 'confidence (top-label)' },
+          x2: { field: 'upper' },
+          y: { field: 'accuracy', ...unit, title: 'accuracy' },
+          y2: { datum: 0 },
+        },
+      },
+      {
+        data: { values: bins },
+        mark: { type: 'point', filled: true, color: '#e45756' },
+        encoding: {
+          x: { field: 'meanConfidence', ...unit },
+          y: { field: 'accuracy', ...unit },
+          size: { field: 'count', type: 'quantitative', title: 'points in bin', scale: { range: [15, 160], zero: false } },
+        },
+      },
+      {
+        data: { values: [{ v: 0 }, { v: 1 }] },
+        mark: { type: 'line', color: '#888', strokeDash: [4, 3] },
+        encoding: { x: { field: 'v', ...unit }, y: { field: 'v', ...unit } },
+      },
+    ],
+  };
+}
+
+export interface DisagreementRow {
+  method: string;
+  size: number;
+  severity: number;
+  disagreement: number;
+  nll: number;
+}
+
+/** (d) One point per ensemble: predictive disagreement of its members against its NLL. */
+export function disagreementSpec(rows: DisagreementRow[], methods: string[]): TopLevelSpec {
+  const severities = [...new Set(rows.map((r) => r.severity))];
+  return {
+    title: 'Diversity against ensemble NLL (test, one point per ensemble)',
+    config,
+    width: 360,
+    height: 240,
+    data: { values: rows },
+    mark: { type: 'point', filled: true, opacity: 0.85 },
+    encoding: {
+      x: { field: 'disagreement', type: 'quantitative', title: 'predictive disagreement', scale: { zero: false } },
+      y: { field: 'nll', type: 'quantitative', title: 'ensemble NLL', scale: { zero: false } },
+      color: methodColor(methods),
+      size: { field: 'size', type: 'ordinal', title: 'M', scale: { range: [30, 200] } },
+      ...(severities.length > 1 ? { shape: { field: 'severity', type: 'nominal' as const, title: 'severity' } } : {}),
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { asFloat32, readNpy } from '../data/npy.js';
+import { EnsembleInputError } from '../export/errors.js';
+import { readRunResults } from '../export/run-results.js';
+import type { NesConfig } from '../run/config.js';
+import { runFolder, type RunFolder } from '../run/run-folder.js';
+import type { SearchResults } from '../search/results.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { NES_VERSION } from '../version.js';
+import { escapeHtml } from './html.js';
+import { reportPath, testPredictionsPath } from './run-files.js';
+import {
+  anytimeSection,
+  architecturesSection,
+  disagreementSection,
+  reliabilitySection,
+  severitySection,
+  summarySection,
+  type ReportContext,
+} from './sections.js';
+import { loadTestLabels } from './test-labels.js';
+
+export interface ReportOptions {
+  /** Ensemble size M of the per-size plots; default the largest size every method has. */
+  size?: number;
+}
+
+/** Writes runs/<id>/report.html: one self-contained page (inline SVG and CSS, no scripts, no network). */
+export async function writeReport(runDir: string, options: ReportOptions = {}): Promise<string> {
+  const dir = resolve(runDir);
+  const run = runFolder(dirname(dir), basename(dir));
+  const results = readRunResults(dir);
+  const methods = Object.keys(results.methods);
+  const config = readConfig(run.configPath);
+  const size = chooseSize(results, methods, options.size);
+  const ctx: ReportContext = {
+    results,
+    methods,
+    size,
+    eceBins: config?.evaluation?.eceBins ?? 15,
+    labels: loadTestLabels(dir, results.dataset.numClasses, cachedTestCount(results, methods, run) ?? results.dataset.test),
+    memberPredictions(method, trialId, severity) {
+      const path = testPredictionsPath(run.memberDir(method, trialId), severity);
+      return existsSync(path) ? asFloat32(readNpy(path)) : undefined;
+    },
+  };
+  const sections = [
+    summarySection(ctx),
+    await anytimeSection(ctx),
+    await severitySection(ctx),
+    await reliabilitySection(ctx),
+    await disagreementSection(ctx),
+    architecturesSection(ctx),
+  ];
+  const path = reportPath(dir);
+  writeFileAtomic(path, page(results, size, sections));
+  return path;
+}
+
+function readConfig(path: string): Partial<NesConfig> | undefined {
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Partial<NesConfig>) : undefined;
+}
+
+/** Points in the members' cached test predictions (the run may have used a test subset). */
+function cachedTestCount(results: SearchResults, methods: string[], run: RunFolder): number | undefined {
+  for (const method of methods) {
+    const member = results.methods[method]!.pool[0];
+    const path = member && testPredictionsPath(run.memberDir(method, member.trialId), 0);
+    if (path && existsSync(path)) return readNpy(path).shape[0];
+  }
+  return undefined;
+}
+
+function chooseSize(results: SearchResults, methods: string[], requested: number | undefined): number {
+  const sizesOf = (m: string) => new Set(results.methods[m]!.ensembles.map((e) => e.size));
+  const all = [...new Set(methods.flatMap((m) => [...sizesOf(m)]))].sort((a, b) => a - b);
+  if (requested !== undefined) {
+    if (!all.includes(requested)) throw new EnsembleInputError(`run ${results.run} has no ensembles of size ${requested}; sizes: ${all.join(', ')}`);
+    return requested;
+  }
+  const shared = all.filter((size) => methods.every((m) => sizesOf(m).has(size)));
+  return shared.at(-1) ?? all.at(-1) ?? 1;
+}
+
+const STYLE = `
+body { font-family: Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 1180px; color: #222; padding: 0 16px; }
+h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; border-bottom: 1px solid #ddd; padding-bottom: 4px; margin-top: 32px; }
+h3 { font-size: 14px; } h4 { font-size: 12px; margin: 0 0 6px; font-weight: normal; }
+.meta { color: #555; font-size: 13px; } .note { color: #7a5a00; background: #fff7e0; padding: 6px 10px; border-radius: 4px; font-size: 13px; }
+table { border-collapse: collapse; font-size: 12px; margin: 8px 0 16px; } th, td { border-bottom: 1px solid #e5e5e5; padding: 3px 10px; text-align: right; }
+th:first-child, td:first-child { text-align: left; } figure { margin: 8px 0; display: inline-block; vertical-align: top; }
+figcaption { font-size: 12px; color: #555; max-width: 760px; } .row { display: flex; flex-wrap: wrap; gap: 24px; }
+.members { display: flex; flex-wrap: wrap; gap: 16px; } .member { border: 1px solid #e2e2e2; border-radius: 6px; padding: 10px; }
+.member table.metrics { margin: 0 0 6px; } .graphs { display: flex; flex-wrap: wrap; gap: 18px; align-items: flex-start; }
+details summary { cursor: pointer; font-size: 13px; color: #444; }
+`;
+
+function page(results: SearchResults, size: number, sections: string[]): string {
+  const d = results.dataset;
+  const meta = [
+    `dataset ${escapeHtml(d.name)} (${d.train} train / ${d.validation} validation / ${d.test} test, ${d.inputShape.join('×')}, ${d.numClasses} classes)`,
+    `macro: ${results.macro.cells} cells, ${results.macro.channels} channels`,
+    `training: ${results.training.epochs} epochs, batch ${results.training.batchSize}, lr ${results.training.learningRate}`,
+    `engine ${escapeHtml(results.engine)}, ${results.workers} workers, ${(results.seconds / 60).toFixed(1)} min`,
+    `search by nes ${escapeHtml(results.nesVersion)}; report by nes ${escapeHtml(NES_VERSION)}; plots at M = ${size}`,
+  ];
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>nes report: ${escapeHtml(results.run)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>
+<body><h1>Neural Ensemble Search: run ${escapeHtml(results.run)}</h1>
+<p class="meta">${meta.join(' · ')}</p>
+${sections.join('\n')}
+</body></html>
+`;
+}
