@@ -1,8 +1,8 @@
 /**
  * Pooling gradients for wasm. The stock MaxPoolGrad / AvgPoolGrad are plain loops that cost ~50×
  * their forward pass on NHWC tensors with few channels.
- * - MaxPoolGrad: one pass over the windows with the channel loop innermost, routing each dy to the
- *   first strict maximum of its window in row-major order (the cpu backend's choice on ties).
+ * - MaxPoolGrad: routes each dy to the first strict maximum of its window in row-major order (the
+ *   cpu backend's choice on ties), found separably (see maxPoolGrad).
  * - AvgPoolGrad: a depthwise XNNPACK conv of dy (zero-inserted when strided) with a constant
  *   1/(kh·kw) filter — tfjs divides by the full window size in the gradient, also at borders.
  */
@@ -19,6 +19,12 @@ interface PoolGradAttrs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
+/**
+ * Max-pool gradient, separably: the first row-major maximum of a window is, among its rows in
+ * order, the first row whose own first maximum is strictly the largest. So each input row is
+ * reduced over every window's columns once (shared by the fh output rows reading it), then
+ * windows pick rows. Loops run over whole (column, channel) rows of contiguous floats.
+ */
 function maxPoolGrad(args: KernelArgs): tf.TensorInfo {
   const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
   const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as PoolGradAttrs;
@@ -33,39 +39,56 @@ function maxPoolGrad(args: KernelArgs): tf.TensorInfo {
   const dyStart = floatOffset(wasm, dy);
   const dxStart = floatOffset(wasm, dx);
   heap.fill(0, dxStart, dxStart + tf.util.sizeFromShape(input.shape));
-  const best = new Float32Array(channels);
-  const bestAt = new Int32Array(channels);
-  const rowStride = inWidth * channels;
+  const outRow = outWidth * channels;
+  const inRow = inWidth * channels;
+  // Per input row of one image: each window's max over its columns, and the input column index.
+  const rowMax = new Float32Array(inHeight * outRow);
+  const rowArg = new Int32Array(inHeight * outRow);
+  const best = new Float32Array(outRow);
+  const bestAt = new Int32Array(outRow);
   for (let b = 0; b < batchSize; b++) {
-    const imageOffset = b * inHeight * rowStride;
-    for (let oh = 0; oh < outHeight; oh++) {
-      const top = oh * strideHeight - padInfo.top;
-      const rowFrom = Math.max(0, top);
-      const rowTo = Math.min(inHeight, top + filterHeight);
+    const image = xStart + b * inHeight * inRow;
+    for (let r = 0; r < inHeight; r++) {
+      const row = image + r * inRow;
+      const reduced = r * outRow;
+      rowMax.fill(-Infinity, reduced, reduced + outRow);
+      rowArg.fill(-1, reduced, reduced + outRow);
       for (let ow = 0; ow < outWidth; ow++) {
         const left = ow * strideWidth - padInfo.left;
-        const colFrom = Math.max(0, left);
         const colTo = Math.min(inWidth, left + filterWidth);
-        best.fill(-Infinity);
-        bestAt.fill(-1);
-        for (let r = rowFrom; r < rowTo; r++) {
-          for (let col = colFrom; col < colTo; col++) {
-            const pixel = imageOffset + r * rowStride + col * channels;
-            const base = xStart + pixel;
-            for (let c = 0; c < channels; c++) {
-              const value = heap[base + c]!;
-              if (value > best[c]!) {
-                best[c] = value;
-                bestAt[c] = pixel + c;
-              }
+        const target = reduced + ow * channels;
+        for (let col = Math.max(0, left); col < colTo; col++) {
+          const source = row + col * channels;
+          for (let c = 0; c < channels; c++) {
+            const value = heap[source + c]!;
+            if (value > rowMax[target + c]!) {
+              rowMax[target + c] = value;
+              rowArg[target + c] = col;
             }
           }
         }
-        const dyBase = dyStart + ((b * outHeight + oh) * outWidth + ow) * channels;
-        for (let c = 0; c < channels; c++) {
-          const at = bestAt[c]!;
-          if (at >= 0) heap[dxStart + at]! += heap[dyBase + c]!;
+      }
+    }
+    const dxImage = dxStart + b * inHeight * inRow;
+    for (let oh = 0; oh < outHeight; oh++) {
+      const top = oh * strideHeight - padInfo.top;
+      const rowTo = Math.min(inHeight, top + filterHeight);
+      best.fill(-Infinity);
+      bestAt.fill(-1);
+      for (let r = Math.max(0, top); r < rowTo; r++) {
+        const reduced = r * outRow;
+        for (let k = 0; k < outRow; k++) {
+          const value = rowMax[reduced + k]!;
+          if (value > best[k]!) {
+            best[k] = value;
+            bestAt[k] = r * inRow + rowArg[reduced + k]! * channels + (k % channels);
+          }
         }
+      }
+      const dyRow = dyStart + (b * outHeight + oh) * outRow;
+      for (let k = 0; k < outRow; k++) {
+        const at = bestAt[k]!;
+        if (at >= 0) heap[dxImage + at]! += heap[dyRow + k]!;
       }
     }
   }
