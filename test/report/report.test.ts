@@ -4,6 +4,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { reportCommand } from '../../src/cli/report-command.js';
 import { writeReport } from '../../src/report/write-report.js';
 import { testLabelsPath } from '../../src/report/run-files.js';
 import type { SearchResults } from '../../src/search/results.js';
@@ -67,6 +68,17 @@ describe('writeReport', () => {
     assert.match(html, /no test labels/);
     assert.match(html, /plots at M = 2/);
     await assert.rejects(writeReport(runDir, { size: 9 }), /no ensembles of size 9; sizes: 2, 3/);
+  });
+
+  test('nes report --run ID writes the page into the run folder and prints its path', async (t) => {
+    const lines: string[] = [];
+    t.mock.method(console, 'log', (...parts: unknown[]) => lines.push(parts.join(' ')));
+    assert.equal(await reportCommand(['--run', 'report-run', '--runs-dir', join(work, 'runs'), '--size', '2']), 0);
+    assert.deepEqual(lines, [`report: ${reportFile}`]);
+    assert.match(readFileSync(reportFile, 'utf8'), /plots at M = 2/);
+    await assert.rejects(reportCommand(['--runs-dir', join(work, 'runs')]), /--run is required/);
+    // Leave the default page (M = 3) for the browser test.
+    await writeReport(fixture.runDir);
   });
 
   test('renders in headless Chromium without console errors; screenshot in test-artifacts/report.png', async (t) => {
