@@ -4,7 +4,8 @@
  *
  * A step is what src/train/trainer.ts does per batch: forward in training mode, softmax
  * cross-entropy on the logits, gradients of every trainable weight, L2 weight decay, momentum SGD.
- * Each (net, backend) gets one warm-up step on a small batch (JIT, wasm operator setup), excluded.
+ * Each (net, backend) gets one warm-up step on a 2-image batch (JIT, wasm setup), excluded; cpu
+ * defaults to one timed batch (a DARTS step takes 1–2 minutes there).
  *
  * Nets, both on 28×28×1 inputs, 10 classes:
  * - darts: the reference DARTS network, DARTS-V2 genotype, 5 cells, 8 channels, stem 3×8
@@ -106,7 +107,7 @@ async function measure(net: NetName, backend: EngineName, options: Options): Pro
   await initEngine(backend);
   const model = buildNet(net);
   const trainer = makeStep(model);
-  const warmUp = randomBatch(8, 1);
+  const warmUp = randomBatch(2, 1);
   trainer.step(warmUp.x, warmUp.y);
   tf.dispose([warmUp.x, warmUp.y]);
   const steps = Math.max(1, options.steps[backend] ?? 1);
