@@ -4,11 +4,19 @@ import { reportError } from './report-error.js';
 import { searchCommand, searchHelp } from './search-command.js';
 import { selectCommand, selectHelp } from './select-command.js';
 import { metricsCommand, metricsHelp } from './metrics-command.js';
+import { exportCommand, exportHelp } from './export-command.js';
+import { predictCommand, predictHelp } from './predict-command.js';
+import { reportCommand, reportHelp } from './report-command.js';
+import { corruptCommand, corruptHelp } from './corrupt-command.js';
 import { UsageError } from './usage-error.js';
 
 const verbs: Record<string, { run: (args: string[]) => Promise<number>; help: string; summary: string }> = {
   search: { run: searchCommand, help: searchHelp, summary: 'search for an ensemble: train candidates, select, evaluate' },
   select: { run: selectCommand, help: selectHelp, summary: 'ensemble selection for any pool of predictions (.npy)' },
+  export: { run: exportCommand, help: exportHelp, summary: 'write a chosen ensemble as a self-contained folder' },
+  predict: { run: predictCommand, help: predictHelp, summary: 'predict with an exported ensemble (.npy), with uncertainty' },
+  report: { run: reportCommand, help: reportHelp, summary: 'write runs/<id>/report.html' },
+  corrupt: { run: corruptCommand, help: corruptHelp, summary: 'write a corrupted copy of a data set (.npy, CIFAR-10-C layout)' },
   metrics: { run: metricsCommand, help: metricsHelp, summary: 'NLL, error, ECE, Brier, diversity of predictions (.npy)' },
 };
 

@@ -2,12 +2,13 @@ import type { SearchResults } from '../search/results.js';
 
 /** The end-of-run table: each chosen ensemble and the best single member, on the test split. */
 export function printSummary(results: SearchResults): void {
-  const rows: string[][] = [['method', 'M', 'test NLL', 'error', 'ECE', 'members (trial ids)']];
+  const rows: string[][] = [['method', 'M', 'shift', 'test NLL', 'error', 'ECE', 'members (trial ids)']];
   for (const [method, outcome] of Object.entries(results.methods)) {
     for (const ensemble of outcome.ensembles) {
       rows.push([
         method,
         String(ensemble.size),
+        String(ensemble.severity),
         ensemble.test.nll.toFixed(4),
         percent(ensemble.test.error),
         percent(ensemble.test.ece),
@@ -16,19 +17,19 @@ export function printSummary(results: SearchResults): void {
     }
     if (outcome.bestMember) {
       const best = outcome.bestMember;
-      rows.push([method, 'best', best.test.nll.toFixed(4), percent(best.test.error), percent(best.test.ece), `${best.trialId} (${best.genotypeId})`]);
+      rows.push([method, 'best', '0', best.test.nll.toFixed(4), percent(best.test.error), percent(best.test.ece), `${best.trialId} (${best.genotypeId})`]);
     }
     if (outcome.failed.length > 0) {
-      rows.push([method, 'failed', '', '', '', outcome.failed.map((f) => `${f.trialId}: ${f.reason}`).join('; ')]);
+      rows.push([method, 'failed', '', '', '', '', outcome.failed.map((f) => `${f.trialId}: ${f.reason}`).join('; ')]);
     }
   }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   console.log('');
   rows.forEach((row, index) => {
-    console.log(row.map((cell, column) => (column >= 2 && column <= 4 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd());
+    console.log(row.map((cell, column) => (column >= 2 && column <= 5 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd());
     if (index === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   });
-  console.log(`\n${results.seconds.toFixed(0)} s on ${results.workers} worker(s), engine ${results.engine}; "best" = best single network by validation NLL`);
+  console.log(`\n${results.seconds.toFixed(0)} s on ${results.workers} worker(s), engine ${results.engine}; "best" = best single network by validation NLL;\nshift = corruption severity of the test data (0 = clean), ensembles selected on validation data at that severity`);
 }
 
 function percent(value: number): string {

@@ -1,15 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { DatasetSplits } from '../data/types.js';
-import type { TrainOutcome, TrainProgress, TrainTask } from './types.js';
+import type { TrainOutcome, TrainProgress, TrainTask, WorkerDataSets } from './types.js';
 
 export interface FarmOptions {
   /** Worker threads; default one per CPU core. */
   workers?: number;
   engine: string;
-  /** Shared with every worker once (SharedArrayBuffer-backed arrays are not copied). */
-  dataset: DatasetSplits;
+  /** Sent to every worker once (SharedArrayBuffer-backed arrays are shared, not copied). */
+  data: WorkerDataSets;
   /** Tries per task when a worker throws or dies; a failed candidate (non-finite loss) is never retried. */
   maxAttempts: number;
   taskTimeoutMs: number;
@@ -43,7 +42,7 @@ export class TrainingFarm {
       maxThreads: this.workers,
       concurrentTasksPerWorker: 1,
       idleTimeout: Number.POSITIVE_INFINITY,
-      workerData: { engine: options.engine, dataset: options.dataset },
+      workerData: { engine: options.engine, data: options.data },
     });
     this.channel = new BroadcastChannel(this.progressChannel);
     this.channel.onmessage = (message) => options.onProgress?.((message as unknown as { data: TrainProgress }).data);

@@ -1,7 +1,8 @@
+import type { LabelledImages } from '../data/types.js';
 import type { Trial } from '../optimizers/types.js';
 import type { MacroConfig } from '../space/types.js';
 
-/** Everything a worker needs to train one candidate; the dataset itself is shared per worker. */
+/** Everything a worker needs to train one candidate; the data sets are shared per worker. */
 export interface TrainTask {
   method: string;
   trial: Trial;
@@ -20,12 +21,26 @@ export interface TrainTask {
   progressChannel: string;
 }
 
+/** Severity → images; severity 0 is the clean split, others carry the shift suite's corruptions. */
+export type ImagesBySeverity = Record<number, LabelledImages>;
+
+/** What a worker trains on and predicts, loaded once per worker. */
+export interface WorkerDataSets {
+  train: LabelledImages;
+  numClasses: number;
+  normalization: { mean: number[]; std: number[] };
+  validation: ImagesBySeverity;
+  test: ImagesBySeverity;
+}
+
+/** Softmax predictions (N×C, row-major) per severity. */
+export type ProbsBySeverity = Record<number, Float32Array>;
+
 export type TrainOutcome =
   | {
       status: 'finished';
-      /** Softmax predictions, N×C row-major, also written to memberDir as .npy. */
-      validationProbs: Float32Array;
-      testProbs: Float32Array;
+      validationProbs: ProbsBySeverity;
+      testProbs: ProbsBySeverity;
       lossCurve: number[];
       seconds: number;
     }

@@ -89,6 +89,23 @@ export const configSchema = {
       },
       default: {},
     },
+    shift: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        severities: {
+          type: 'array',
+          items: { type: 'integer', minimum: 0, maximum: 5 },
+          minItems: 1,
+          uniqueItems: true,
+          default: [0, 1, 2, 3, 4, 5],
+          description: 'severities of validation and test data every member predicts; 0 = clean, must be listed',
+        },
+        validationSuite: { type: 'string', minLength: 1, default: 'validation' },
+        testSuite: { type: 'string', minLength: 1, default: 'test' },
+      },
+      default: {},
+    },
     evaluation: {
       type: 'object',
       additionalProperties: false,

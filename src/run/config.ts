@@ -28,6 +28,7 @@ export interface NesConfig {
   re: { population: number; parents: number; severities: number[] };
   deepens: { genotype: string };
   selection: { method: (typeof SELECTION_METHODS)[number]; beam: number };
+  shift: { severities: number[]; validationSuite: string; testSuite: string };
   evaluation: { eceBins: number; anytimeStep: number };
   execution: {
     engine: EngineChoice;
@@ -64,6 +65,13 @@ export function resolveConfig(raw: unknown): NesConfig {
     problems.push(
       `/re/parents: ${resolved.re.parents} parent candidates cannot be chosen from a population of ${resolved.re.population}; use parents ≤ population`,
     );
+  }
+  if (!resolved.shift.severities.includes(0)) {
+    problems.push('/shift/severities: must include 0 (clean data), e.g. [0, 1, 2, 3, 4, 5]');
+  }
+  const missing = resolved.re.severities.filter((s) => !resolved.shift.severities.includes(s));
+  if (resolved.methods.includes('re') && missing.length > 0) {
+    problems.push(`/re/severities: ${missing.join(', ')} not in /shift/severities; NES-RE selects parents on predictions at those severities`);
   }
   const rsIndex = resolved.methods.indexOf('rs');
   if (resolved.methods.includes('deepens-rs') && (rsIndex < 0 || rsIndex > resolved.methods.indexOf('deepens-rs'))) {

@@ -50,9 +50,12 @@ export async function runAskTellLoop(context: LoopContext): Promise<MethodPool> 
       pool.members.push(settled.member);
       result = {
         status: 'finished',
-        validationTrueClassProbs: new Map([
-          [0, trueClassProbabilities(settled.member.validationProbs, context.validationLabels, context.numClasses)],
-        ]),
+        validationTrueClassProbs: new Map(
+          Object.entries(settled.member.validationProbs).map(([severity, probs]) => [
+            Number(severity),
+            trueClassProbabilities(probs, context.validationLabels, context.numClasses),
+          ]),
+        ),
         validationNll: settled.member.validationNll,
       };
     } else {
@@ -87,7 +90,7 @@ async function trainTrial(context: LoopContext, trial: Trial): Promise<Settled> 
     journal.append({ event: 'failed', method, trialId: trial.id, attempt: outcome.attempts, reason: outcome.reason });
     return { trial, failure: { trialId: trial.id, genotypeId: id, reason: outcome.reason, attempts: outcome.attempts } };
   }
-  const validationNll = nll(outcome.validationProbs, context.validationLabels, context.numClasses);
+  const validationNll = nll(outcome.validationProbs[0]!, context.validationLabels, context.numClasses);
   const member: PoolMember = {
     trialId: trial.id,
     genotype: trial.genotype,

@@ -5,6 +5,14 @@ import { evaluateEnsemble } from '../evaluate/ensemble-metrics.js';
 import type { NesConfig } from '../run/config.js';
 import type { MethodPool, PoolMember } from './pool.js';
 
+/** The configured selection, or 'first' (the first M members: the DeepEns baselines). */
+export type SelectionSpec = { method: NesConfig['selection']['method'] | 'first'; beam: number };
+
+export interface EvaluationSettings {
+  selection: SelectionSpec;
+  evaluation: NesConfig['evaluation'];
+}
+
 export interface SplitMetrics {
   nll: number;
   error: number;
@@ -12,17 +20,17 @@ export interface SplitMetrics {
   brier: number;
 }
 
-/** The configured selection, or 'first' (the first M members: the DeepEns baselines). */
-export type SelectionSpec = { method: NesConfig['selection']['method'] | 'first'; beam: number };
-
 export interface EnsembleResult {
   method: string;
   size: number;
+  /** Shift severity of the test data it is evaluated on (0 = clean). */
   severity: number;
+  /** Severity of the validation data it was selected on. */
+  selectedOnSeverity: number;
   selection: SelectionSpec['method'];
   /** Trial ids in order of selection (repeats possible for caruana). */
   members: number[];
-  /** Per chosen member, its weight in the average (1/M each except for caruana). */
+  /** Per chosen member, its weight in the average (1/M each; caruana repeats a member per pick). */
   weights: number[];
   validation: SplitMetrics;
   test: SplitMetrics & {
@@ -39,8 +47,11 @@ export interface EnsembleResult {
 export interface MemberResult {
   trialId: number;
   genotypeId: string;
+  /** Clean validation and test metrics. */
   validation: SplitMetrics;
   test: SplitMetrics;
+  /** Test metrics at every evaluated severity (0 included). */
+  testBySeverity: Record<number, SplitMetrics>;
   seconds: number;
 }
 
@@ -50,25 +61,52 @@ export interface Labels {
   numClasses: number;
 }
 
-/** Chooses an ensemble of `size` from the pool on validation data and measures it on both splits. */
+export interface AnytimePoint {
+  networks: number;
+  size: number;
+  severity: number;
+  validationNll: number;
+  testNll: number;
+  testError: number;
+  testEce: number;
+}
+
+/**
+ * Chooses an ensemble of `size` from `members` on validation data at `selectOn` and measures it on
+ * validation (same severity) and test data at `evaluateOn`.
+ */
 export function selectAndEvaluate(
   pool: MethodPool,
   members: PoolMember[],
   size: number,
   labels: Labels,
-  config: { selection: SelectionSpec; evaluation: NesConfig['evaluation'] },
+  settings: EvaluationSettings,
+  severities: { selectOn: number; evaluateOn: number } = { selectOn: 0, evaluateOn: 0 },
 ): EnsembleResult {
-  const trueProbs = members.map((m) => trueClassProbabilities(m.validationProbs, labels.validation, labels.numClasses));
-  const { indices, weights } = choose(trueProbs, size, config.selection);
-  const bins = config.evaluation.eceBins;
-  const pick = (split: 'validationProbs' | 'testProbs') => indices.map((i) => members[i]![split]);
-  const validation = evaluateEnsemble(pick('validationProbs'), labels.validation, labels.numClasses, { bins, weights });
-  const test = evaluateEnsemble(pick('testProbs'), labels.test, labels.numClasses, { bins, weights });
+  const { selectOn, evaluateOn } = severities;
+  const trueProbs = members.map((m) =>
+    trueClassProbabilities(m.validationProbs[selectOn]!, labels.validation, labels.numClasses),
+  );
+  const { indices, weights } = choose(trueProbs, size, settings.selection);
+  const bins = settings.evaluation.eceBins;
+  const validation = evaluateEnsemble(
+    indices.map((i) => members[i]!.validationProbs[selectOn]!),
+    labels.validation,
+    labels.numClasses,
+    { bins, weights },
+  );
+  const test = evaluateEnsemble(
+    indices.map((i) => members[i]!.testProbs[evaluateOn]!),
+    labels.test,
+    labels.numClasses,
+    { bins, weights },
+  );
   return {
     method: pool.method,
     size,
-    severity: 0,
-    selection: config.selection.method,
+    severity: evaluateOn,
+    selectedOnSeverity: selectOn,
+    selection: settings.selection.method,
     members: indices.map((i) => members[i]!.trialId),
     weights,
     validation: splitMetrics(validation),
@@ -87,32 +125,26 @@ export function selectAndEvaluate(
 
 /** Metrics of each pool member on its own. */
 export function evaluateMembers(pool: MethodPool, labels: Labels, bins: number): MemberResult[] {
-  return pool.members.map((member) => ({
-    trialId: member.trialId,
-    genotypeId: member.genotypeId,
-    validation: splitMetrics(evaluateEnsemble([member.validationProbs], labels.validation, labels.numClasses, { bins })),
-    test: splitMetrics(evaluateEnsemble([member.testProbs], labels.test, labels.numClasses, { bins })),
-    seconds: member.seconds,
-  }));
+  const metricsOf = (probs: Float32Array, split: Uint8Array) =>
+    splitMetrics(evaluateEnsemble([probs], split, labels.numClasses, { bins }));
+  return pool.members.map((member) => {
+    const testBySeverity = Object.fromEntries(
+      Object.entries(member.testProbs).map(([severity, probs]) => [severity, metricsOf(probs, labels.test)]),
+    );
+    return {
+      trialId: member.trialId,
+      genotypeId: member.genotypeId,
+      validation: metricsOf(member.validationProbs[0]!, labels.validation),
+      test: testBySeverity[0]!,
+      testBySeverity,
+      seconds: member.seconds,
+    };
+  });
 }
 
-export interface AnytimePoint {
-  networks: number;
-  size: number;
-  validationNll: number;
-  testNll: number;
-  testError: number;
-  testEce: number;
-}
-
-/** Ensemble selection redone on the first n networks trained, n = step, 2·step, …, K. */
-export function anytimeCurve(
-  pool: MethodPool,
-  sizes: number[],
-  labels: Labels,
-  config: { selection: SelectionSpec; evaluation: NesConfig['evaluation'] },
-): AnytimePoint[] {
-  const step = config.evaluation.anytimeStep;
+/** Ensemble selection redone on the first n networks trained, n = step, 2·step, …, K (clean data). */
+export function anytimeCurve(pool: MethodPool, sizes: number[], labels: Labels, settings: EvaluationSettings): AnytimePoint[] {
+  const step = settings.evaluation.anytimeStep;
   const total = pool.members.length;
   const checkpoints: number[] = [];
   for (let n = step; n < total; n += step) checkpoints.push(n);
@@ -120,10 +152,11 @@ export function anytimeCurve(
   return checkpoints.flatMap((networks) => {
     const firstN = pool.members.slice(0, networks);
     return sizes.map((size) => {
-      const result = selectAndEvaluate(pool, firstN, size, labels, config);
+      const result = selectAndEvaluate(pool, firstN, size, labels, settings);
       return {
         networks,
         size,
+        severity: 0,
         validationNll: result.validation.nll,
         testNll: result.test.nll,
         testError: result.test.error,
@@ -133,11 +166,7 @@ export function anytimeCurve(
   });
 }
 
-function choose(
-  trueProbs: Float32Array[],
-  size: number,
-  selection: SelectionSpec,
-): { indices: number[]; weights: number[] } {
+function choose(trueProbs: Float32Array[], size: number, selection: SelectionSpec): { indices: number[]; weights: number[] } {
   if (selection.method === 'first') {
     const indices = trueProbs.slice(0, size).map((_, i) => i);
     return { indices, weights: indices.map(() => 1 / indices.length) };

@@ -37,7 +37,10 @@ export interface SearchResults {
       pool: (MemberResult & { genotype: Genotype; seed: number })[];
       failed: FailedTrial[];
       bestMember: MemberResult | null;
+      /** Per size M and test severity s: the ensemble selected on validation data at severity s. */
       ensembles: EnsembleResult[];
+      /** Per size M and severity s > 0: the ensemble selected on clean validation data, tested at s. */
+      cleanSelection: EnsembleResult[];
       anytime: AnytimePoint[];
     }
   >;
@@ -55,12 +58,13 @@ export function buildResults(input: {
     pool: MethodPool;
     members: MemberResult[];
     ensembles: EnsembleResult[];
+    cleanSelection: EnsembleResult[];
     anytime: AnytimePoint[];
   }[];
 }): SearchResults {
   const { dataset } = input;
   const methods: SearchResults['methods'] = {};
-  for (const { pool, members, ensembles, anytime } of input.methods) {
+  for (const { pool, members, ensembles, cleanSelection, anytime } of input.methods) {
     const byTrial = new Map(pool.members.map((m) => [m.trialId, m]));
     // The best single network by validation NLL, reported with its test metrics.
     const bestMember = members.reduce<MemberResult | null>(
@@ -72,6 +76,7 @@ export function buildResults(input: {
       failed: pool.failed,
       bestMember,
       ensembles,
+      cleanSelection,
       anytime,
     };
   }

@@ -11,6 +11,10 @@ import type { SearchProgress } from '../cli/progress.js';
 import { runAskTellLoop } from './ask-tell-loop.js';
 import { anytimeCurve, evaluateMembers, selectAndEvaluate, type Labels } from './evaluate-pool.js';
 import { planMethod } from './methods.js';
+import { buildWorkerDataSets } from './shifted-sets.js';
+import { writeNpy } from '../data/npy.js';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { MethodPool } from './pool.js';
 import { buildResults, type SearchResults } from './results.js';
 
@@ -41,10 +45,12 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
   journal.append({ event: 'run-started', methods: config.methods, engine: options.engine, workers });
   progress.log(`run ${run.id}: ${run.dir}`);
 
+  const data = buildWorkerDataSets(dataset, config);
+  writeLabels(run, labels);
   const farm = new TrainingFarm({
     workers,
     engine: options.engine,
-    dataset,
+    data,
     maxAttempts: config.execution.maxAttempts,
     taskTimeoutMs: config.execution.taskTimeoutSeconds * 1000,
     onProgress: (p) => progress.epoch(p),
@@ -90,12 +96,23 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
     seconds: (Date.now() - started) / 1000,
     methods: pools.map(({ pool, selection }) => {
       const evaluation = { ...config, selection: selection === 'first' ? { method: 'first' as const, beam: 1 } : config.selection };
+      const each = <T>(make: (size: number, severity: number) => T[]): T[] =>
+        pool.members.length === 0
+          ? []
+          : config.ensembleSizes.flatMap((size) => config.shift.severities.flatMap((severity) => make(size, severity)));
       return {
         pool,
         members: evaluateMembers(pool, labels, config.evaluation.eceBins),
-        ensembles: config.ensembleSizes
-          .filter((size) => pool.members.length > 0)
-          .map((size) => selectAndEvaluate(pool, pool.members, size, labels, evaluation)),
+        // Shift-aware selection: chosen on validation data at the severity it is tested at.
+        ensembles: each((size, severity) => [
+          selectAndEvaluate(pool, pool.members, size, labels, evaluation, { selectOn: severity, evaluateOn: severity }),
+        ]),
+        // The usual practice, for comparison: chosen on clean validation data, tested under shift.
+        cleanSelection: each((size, severity) =>
+          severity === 0
+            ? []
+            : [selectAndEvaluate(pool, pool.members, size, labels, evaluation, { selectOn: 0, evaluateOn: severity })],
+        ),
         anytime: anytimeCurve(pool, config.ensembleSizes, labels, evaluation),
       };
     }),
@@ -104,4 +121,13 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
   journal.append({ event: 'run-finished', seconds: results.seconds });
   journal.close();
   return { run, results };
+}
+
+/** The true labels, stored with the run so that its predictions can be scored without the data set. */
+function writeLabels(run: RunFolder, labels: Labels): void {
+  const dir = join(run.dir, 'labels');
+  mkdirSync(dir, { recursive: true });
+  for (const split of ['validation', 'test'] as const) {
+    writeNpy(join(dir, `${split}.npy`), { dtype: 'uint8', shape: [labels[split].length], data: labels[split] });
+  }
 }

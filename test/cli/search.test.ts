@@ -13,6 +13,7 @@ const tinyConfig = {
   dataset: { trainLimit: 64 },
   training: { epochs: 1, batchSize: 32 },
   evaluation: { anytimeStep: 2 },
+  shift: { severities: [0, 2] },
   execution: { workers: 2 },
 };
 
@@ -29,15 +30,21 @@ test('nes search runs NES-RS end to end on the embedded data and records everyth
   const rs = results.methods.rs;
   assert.equal(rs.pool.length, 3);
   assert.equal(rs.failed.length, 0);
-  assert.equal(rs.ensembles.length, 1);
+  // One ensemble per severity, each selected on validation data at that severity.
+  assert.deepEqual(rs.ensembles.map((e: { severity: number; selectedOnSeverity: number }) => [e.severity, e.selectedOnSeverity]), [[0, 0], [2, 2]]);
+  assert.deepEqual(rs.cleanSelection.map((e: { severity: number; selectedOnSeverity: number }) => [e.severity, e.selectedOnSeverity]), [[2, 0]]);
   const ensemble = rs.ensembles[0];
   assert.equal(ensemble.members.length, 2);
   assert.equal(new Set(ensemble.members).size, 2, 'forward selection is without replacement');
   // The summary printed on stdout carries the numbers of results.json.
   assert.ok(result.stdout.includes(ensemble.test.nll.toFixed(4)));
-  assert.deepEqual(results.table, [
-    { method: 'rs', size: 2, severity: 0, nll: ensemble.test.nll, error: ensemble.test.error, ece: ensemble.test.ece, brier: ensemble.test.brier },
-  ]);
+  assert.deepEqual(results.table.map((row: { severity: number }) => row.severity), [0, 2]);
+  assert.deepEqual(results.table[0], {
+    method: 'rs', size: 2, severity: 0, nll: ensemble.test.nll, error: ensemble.test.error, ece: ensemble.test.ece, brier: ensemble.test.brier,
+  });
+  // Corrupted test data changes the predictions, so the metrics differ from the clean ones.
+  assert.notEqual(rs.ensembles[1].test.nll, ensemble.test.nll);
+  assert.deepEqual(Object.keys(rs.pool[0].testBySeverity), ['0', '2']);
   // Anytime curve: selection redone on the first 2 and on all 3 networks.
   assert.deepEqual(rs.anytime.map((p: { networks: number }) => p.networks), [2, 3]);
 
@@ -45,12 +52,14 @@ test('nes search runs NES-RS end to end on the embedded data and records everyth
   const memberDirs = readdirSync(join(runDir, 'members', 'rs'));
   assert.equal(memberDirs.length, 3);
   for (const member of memberDirs) {
-    for (const file of ['model.json', 'weights.bin', 'validation.npy', 'test.npy']) {
+    for (const file of ['model.json', 'weights.bin', 'validation.npy', 'test.npy', 'validation-severity-2.npy', 'test-severity-2.npy']) {
       assert.ok(existsSync(join(runDir, 'members', 'rs', member, file)), `${member}/${file}`);
     }
     const test = readNpy(join(runDir, 'members', 'rs', member, 'test.npy'));
     assert.deepEqual(test.shape, [results.dataset.test, 10]);
   }
+
+  assert.deepEqual(readNpy(join(runDir, 'labels', 'test.npy')).shape, [results.dataset.test]);
 
   const events = readFileSync(join(runDir, 'journal.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l).event);
   assert.equal(events.filter((e: string) => e === 'proposed').length, 3);

@@ -80,12 +80,11 @@ export async function buildFixtureRun(options: FixtureOptions): Promise<FixtureR
   const labels: Labels = { validation: dataset.validation.labels, test: dataset.test.labels, numClasses: dataset.numClasses };
   const shiftedTest = new Map(severities.map((s) => [s, withNoise(dataset.test, s)]));
 
-  const pools: { pool: MethodPool; selection: NesConfig['selection']['method']; shifted: Map<number, Float32Array[]> }[] = [];
+  const pools: { pool: MethodPool; selection: NesConfig['selection']['method'] }[] = [];
   let trialSeed = 0;
   for (const [method, selection] of Object.entries(methods)) {
     const rng = createRng(`fixture:${method}`);
     const members: PoolMember[] = [];
-    const shifted = new Map<number, Float32Array[]>(severities.map((s) => [s, []]));
     for (let trialId = 0; trialId < poolSize; trialId++) {
       const genotype = sampleGenotype(space, rng);
       const seed = ++trialSeed;
@@ -101,17 +100,28 @@ export async function buildFixtureRun(options: FixtureOptions): Promise<FixtureR
       const testProbs = predictProbs(model, dataset.test, dataset.normalization);
       writeProbs(join(memberDir, 'validation.npy'), validationProbs);
       writeProbs(testPredictionsPath(memberDir, 0), testProbs);
+      const testBySeverity: Record<number, Float32Array> = { 0: testProbs };
       for (const [severity, images] of shiftedTest) {
         const probs = predictProbs(model, images, dataset.normalization);
         writeProbs(testPredictionsPath(memberDir, severity), probs);
-        shifted.get(severity)!.push(probs);
+        testBySeverity[severity] = probs;
       }
       await saveLayersModel(model, memberDir);
       model.dispose();
       const validationNll = evaluateEnsemble([validationProbs], labels.validation, 10).nll;
-      members.push({ trialId, genotype, genotypeId: genotypeId(genotype), seed, validationProbs, testProbs, validationNll, seconds, lossCurve });
+      members.push({
+        trialId,
+        genotype,
+        genotypeId: genotypeId(genotype),
+        seed,
+        validationProbs: { 0: validationProbs },
+        testProbs: testBySeverity,
+        validationNll,
+        seconds,
+        lossCurve,
+      });
     }
-    pools.push({ pool: { method, members, failed: [] }, selection, shifted });
+    pools.push({ pool: { method, members, failed: [] }, selection });
   }
 
   const results = buildResults({
@@ -122,21 +132,18 @@ export async function buildFixtureRun(options: FixtureOptions): Promise<FixtureR
     workers: 1,
     seconds: 1,
     macro: FIXTURE_MACRO,
-    methods: pools.map(({ pool, selection, shifted }) => {
+    methods: pools.map(({ pool, selection }) => {
       const methodConfig = { ...config, selection: { method: selection, beam: 1 } };
       const clean = sizes.map((size) => selectAndEvaluate(pool, pool.members, size, labels, methodConfig));
-      // The same members measured on shifted test data.
+      // Selected on clean validation data (the fixture predicts no shifted validation), tested under shift.
       const underShift = severities.flatMap((severity) =>
-        clean.map((ensemble) => {
-          const chosen = ensemble.members.map((trialId) => shifted.get(severity)![trialId]!);
-          const test = evaluateEnsemble(chosen, labels.test, 10, { bins: 10, weights: ensemble.weights });
-          return { ...ensemble, severity, test: { ...ensemble.test, ...pick(test) } };
-        }),
+        sizes.map((size) => selectAndEvaluate(pool, pool.members, size, labels, methodConfig, { selectOn: 0, evaluateOn: severity })),
       );
       return {
         pool,
         members: evaluateMembers(pool, labels, 10),
         ensembles: [...clean, ...underShift],
+        cleanSelection: [],
         anytime: anytimeCurve(pool, sizes, labels, methodConfig),
       };
     }),
@@ -147,11 +154,6 @@ export async function buildFixtureRun(options: FixtureOptions): Promise<FixtureR
     writeNpy(testLabelsPath(run.dir), { dtype: 'uint8', shape: [dataset.test.count], data: dataset.test.labels });
   }
   return { runDir: run.dir, id: run.id, results, test: dataset.test, shiftedTest };
-}
-
-function pick(e: ReturnType<typeof evaluateEnsemble>) {
-  const { nll, error, ece, brier, oracleNll, avgMemberNll, avgMemberError, avgMemberEce, disagreement, normalizedDisagreement, ambiguity } = e;
-  return { nll, error, ece, brier, oracleNll, avgMemberNll, avgMemberError, avgMemberEce, disagreement, normalizedDisagreement, ambiguity };
 }
 
 function writeProbs(path: string, probs: Float32Array): void {

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrainingFarm, type FarmResult } from '../../src/farm/farm.js';
 import type { TrainTask } from '../../src/farm/types.js';
-import type { DatasetSplits, LabelledImages } from '../../src/data/types.js';
-import type { TrainProgress } from '../../src/farm/types.js';
+import type { LabelledImages } from '../../src/data/types.js';
+import type { TrainProgress, WorkerDataSets } from '../../src/farm/types.js';
 
 const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 const faultyWorker = new URL(`../fixtures/faulty-worker${extension}`, import.meta.url);
@@ -19,14 +19,12 @@ const images = (count: number): LabelledImages => ({
   width: 2,
   channels: 1,
 });
-const dataset: DatasetSplits = {
-  name: 'tiny',
-  classNames: ['a', 'b'],
-  numClasses: 2,
+const data: WorkerDataSets = {
   train: images(4),
-  validation: images(4),
-  test: images(4),
+  numClasses: 2,
   normalization: { mean: [0.5], std: [0.5] },
+  validation: { 0: images(4) },
+  test: { 0: images(4) },
 };
 
 function task(id: number, origin: Record<string, unknown> = {}): Omit<TrainTask, 'progressChannel'> {
@@ -43,7 +41,7 @@ function farm(progress: TrainProgress[] = [], timeoutMs = 30_000) {
   return new TrainingFarm({
     workers: 2,
     engine: 'cpu',
-    dataset,
+    data,
     maxAttempts: 2,
     taskTimeoutMs: timeoutMs,
     workerFile: faultyWorker,
