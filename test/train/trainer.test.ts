@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import { initEngine } from '../../src/train/engine.js';
 import { buildModel } from '../../src/train/model.js';
 import { normalizedBatch } from '../../src/train/normalize.js';
 import { predictProbs } from '../../src/train/predict.js';
 import { cosineLearningRate, NonFiniteLossError, train, type TrainConfig } from '../../src/train/trainer.js';
-import { DARTS_V2, GREY, toyImages, useCpu } from './helpers.js';
+import { DARTS_V2, GREY, toyImages, uniformDarts, useCpu } from './helpers.js';
 
 before(useCpu);
 
@@ -188,5 +189,44 @@ describe('predictProbs', () => {
     const values = tf.tidy(() => normalizedBatch(source, [1, 0], { mean: [0.2, 0.5], std: [0.5, 0.25] }).dataSync());
     const expected = [(0.2 - 0.2) / 0.5, (0.4 - 0.5) / 0.25, (0 - 0.2) / 0.5, (1 - 0.5) / 0.25];
     expected.forEach((value, i) => assert.ok(Math.abs((values[i] as number) - value) < 1e-6, `${i}: ${values[i]}`));
+  });
+});
+
+describe('wasm engine', () => {
+  it('trains every DARTS op to the same losses as the cpu backend', async () => {
+    const genotype = uniformDarts('dil_conv_3x3', 'dil_conv_5x5');
+    genotype.normal[1] = [{ op: 'sep_conv_5x5', input: 0 }, { op: 'avg_pool_3x3', input: 1 }];
+    genotype.reduce[1] = [{ op: 'sep_conv_3x3', input: 0 }, { op: 'max_pool_3x3', input: 1 }];
+    genotype.reduce[2] = [{ op: 'skip_connect', input: 0 }, { op: 'avg_pool_3x3', input: 1 }];
+    const run = async (): Promise<number[]> => {
+      const model = buildModel(genotype, { cells: 3, channels: 4, stemMultiplier: 2 }, { inputShape: [9, 9, 1], numClasses: 2, seed: 13 });
+      const { lossCurve } = await train(model, { train: toyImages(16, 9, 10) }, config({ epochs: 2, gradientClip: 5 }));
+      model.dispose();
+      return lossCurve;
+    };
+    const onCpu = await run();
+    try {
+      await initEngine('wasm');
+      const onWasm = await run();
+      onCpu.forEach((loss, epoch) => assert.ok(Math.abs(loss - (onWasm[epoch] as number)) < 1e-3 * loss, `${onCpu} vs ${onWasm}`));
+    } finally {
+      await useCpu();
+    }
+  });
+});
+
+// Not an assertion: NES_MEASURE=1 prints the epoch time of the Fashion-MNIST network on the engine in NES_ENGINE.
+describe('epoch time (measurement)', { skip: !process.env['NES_MEASURE'] }, () => {
+  it('one epoch of a 5-cell 8-channel DARTS-V2 net on 256 28x28 images, batch 100', async () => {
+    const { engine } = await initEngine(process.env['NES_ENGINE'] as 'cpu' | 'wasm' | undefined);
+    try {
+      const model = buildModel(DARTS_V2, { cells: 5, channels: 8, stemMultiplier: 3 }, { inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
+      await train(model, { train: toyImages(256, 28, 11) }, config({ epochs: 1, batchSize: 100, learningRate: 0.025, gradientClip: 5 }), {
+        onEpoch: ({ seconds }) => console.log(`# ${engine}: ${seconds.toFixed(1)} s per epoch of 256 images`),
+      });
+      model.dispose();
+    } finally {
+      await useCpu();
+    }
   });
 });
