@@ -1,45 +1,37 @@
 import { availableParallelism } from 'node:os';
 import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { TrainOutcome, TrainProgress, TrainTask, WorkerDataSets } from './types.js';
+import type { ExecutorOptions, ExecutorResult, TrainingExecutor } from './executor.js';
+import type { TrainOutcome, TrainProgress, TrainTask } from './types.js';
 
-export interface FarmOptions {
-  /** Worker threads; default one per CPU core. */
+export interface FarmOptions extends ExecutorOptions {
+  /** Worker threads; default one per CPU core. The data sets go to every worker once (shared, not copied). */
   workers?: number;
-  engine: string;
-  /** Sent to every worker once (SharedArrayBuffer-backed arrays are shared, not copied). */
-  data: WorkerDataSets;
-  /** Tries per task when a worker throws or dies; a failed candidate (non-finite loss) is never retried. */
-  maxAttempts: number;
-  taskTimeoutMs: number;
-  onProgress?: (progress: TrainProgress) => void;
   /** The worker module; tests swap in fault-injecting workers. Default: ./worker.js. */
   workerFile?: URL;
 }
 
-export type FarmResult =
-  | (TrainOutcome & { attempts: number })
-  | { status: 'failed'; reason: string; attempts: number };
+export type FarmResult = ExecutorResult;
 
 /**
  * Trains candidates on a piscina pool of worker threads, one training per thread at a time.
  * A task whose worker throws, exits or times out is retried up to maxAttempts; every failed
  * attempt is reported through onAttemptFailed so the caller can journal it.
  */
-export class TrainingFarm {
-  readonly workers: number;
+export class TrainingFarm implements TrainingExecutor {
+  readonly concurrency: number;
   private readonly pool: Piscina;
   private readonly channel: BroadcastChannel;
   readonly progressChannel = `nes-progress-${process.pid}-${Date.now()}`;
 
   constructor(private readonly options: FarmOptions) {
-    this.workers = options.workers ?? availableParallelism();
+    this.concurrency = options.workers ?? availableParallelism();
     const workerFile =
       options.workerFile ?? new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
     this.pool = new Piscina({
       filename: workerFile.href,
-      minThreads: this.workers,
-      maxThreads: this.workers,
+      minThreads: this.concurrency,
+      maxThreads: this.concurrency,
       concurrentTasksPerWorker: 1,
       idleTimeout: Number.POSITIVE_INFINITY,
       workerData: { engine: options.engine, data: options.data },

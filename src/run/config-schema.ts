@@ -120,6 +120,8 @@ export const configSchema = {
       additionalProperties: false,
       properties: {
         engine: { enum: [...ENGINES], default: 'auto' },
+        executor: { enum: ['local', 'redis'], default: 'local' },
+        redis: { type: 'string', pattern: '^rediss?://', description: 'redis:// or rediss:// URL of the queue (executor "redis")' },
         workers: { ...positiveInt, description: 'default: one per CPU core' },
         maxAttempts: { ...positiveInt, default: 2 },
         taskTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, default: 86400 },

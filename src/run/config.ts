@@ -32,6 +32,8 @@ export interface NesConfig {
   evaluation: { eceBins: number; anytimeStep: number };
   execution: {
     engine: EngineChoice;
+    executor: 'local' | 'redis';
+    redis?: string;
     workers?: number;
     maxAttempts: number;
     taskTimeoutSeconds: number;
@@ -72,6 +74,9 @@ export function resolveConfig(raw: unknown): NesConfig {
   const missing = resolved.re.severities.filter((s) => !resolved.shift.severities.includes(s));
   if (resolved.methods.includes('re') && missing.length > 0) {
     problems.push(`/re/severities: ${missing.join(', ')} not in /shift/severities; NES-RE selects parents on predictions at those severities`);
+  }
+  if (resolved.execution.executor === 'redis' && !resolved.execution.redis) {
+    problems.push('/execution/redis: executor "redis" needs the queue URL, e.g. "redis://127.0.0.1:6379" (or --redis URL)');
   }
   const rsIndex = resolved.methods.indexOf('rs');
   if (resolved.methods.includes('deepens-rs') && (rsIndex < 0 || rsIndex > resolved.methods.indexOf('deepens-rs'))) {

@@ -1,5 +1,5 @@
 import type { Optimizer, Trial, TrialResult } from '../optimizers/types.js';
-import type { TrainingFarm } from '../farm/farm.js';
+import type { TrainingExecutor } from '../farm/executor.js';
 import type { TrainTask } from '../farm/types.js';
 import type { Journal } from '../run/journal.js';
 import type { RunFolder } from '../run/run-folder.js';
@@ -11,7 +11,7 @@ import type { FailedTrial, MethodPool, PoolMember } from './pool.js';
 export interface LoopContext {
   method: string;
   optimizer: Optimizer;
-  farm: TrainingFarm;
+  executor: TrainingExecutor;
   run: RunFolder;
   journal: Journal;
   macro: TrainTask['macro'];
@@ -29,13 +29,13 @@ type Settled = { trial: Trial; member?: PoolMember; failure?: FailedTrial };
  * holds the others up.
  */
 export async function runAskTellLoop(context: LoopContext): Promise<MethodPool> {
-  const { method, optimizer, farm, journal } = context;
+  const { method, optimizer, executor, journal } = context;
   const running = new Map<number, Promise<Settled>>();
   const pool: MethodPool = { method, members: [], failed: [] };
   let exhausted = false;
 
   for (;;) {
-    while (!exhausted && running.size < farm.workers) {
+    while (!exhausted && running.size < executor.concurrency) {
       const trial = optimizer.ask();
       if (trial === null) exhausted = true;
       if (trial === null || trial === 'wait') break;
@@ -70,10 +70,10 @@ export async function runAskTellLoop(context: LoopContext): Promise<MethodPool> 
 }
 
 async function trainTrial(context: LoopContext, trial: Trial): Promise<Settled> {
-  const { method, journal, farm } = context;
+  const { method, journal, executor } = context;
   const id = genotypeId(trial.genotype);
   journal.append({ event: 'started', method, trialId: trial.id, attempt: 1 });
-  const outcome = await farm.train(
+  const outcome = await executor.train(
     {
       method,
       trial,

@@ -1,6 +1,5 @@
-import { availableParallelism } from 'node:os';
 import type { DatasetSplits } from '../data/types.js';
-import { TrainingFarm } from '../farm/farm.js';
+import { createExecutor } from '../farm/create-executor.js';
 import type { NesConfig } from '../run/config.js';
 import { Journal } from '../run/journal.js';
 import { createRun, type RunFolder } from '../run/run-folder.js';
@@ -35,26 +34,25 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
   const run = createRun(options.runsDir, config, options.runId);
   const journal = new Journal(run.journalPath);
   const started = Date.now();
-  const workers = config.execution.workers ?? availableParallelism();
   const macro: MacroConfig = { ...space.macro, ...config.macro };
   const labels: Labels = {
     validation: dataset.validation.labels,
     test: dataset.test.labels,
     numClasses: dataset.numClasses,
   };
-  journal.append({ event: 'run-started', methods: config.methods, engine: options.engine, workers });
   progress.log(`run ${run.id}: ${run.dir}`);
-
   const data = buildWorkerDataSets(dataset, config);
   writeLabels(run, labels);
-  const farm = new TrainingFarm({
-    workers,
+  const executor = await createExecutor(config, {
+    runId: run.id,
     engine: options.engine,
     data,
     maxAttempts: config.execution.maxAttempts,
     taskTimeoutMs: config.execution.taskTimeoutSeconds * 1000,
     onProgress: (p) => progress.epoch(p),
   });
+  const workers = executor.concurrency;
+  journal.append({ event: 'run-started', methods: config.methods, engine: options.engine, workers });
   const pools: { pool: MethodPool; selection: 'first' | 'configured' }[] = [];
   try {
     for (const method of config.methods) {
@@ -63,7 +61,7 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
       const pool = await runAskTellLoop({
         method,
         optimizer: plan.optimizer,
-        farm,
+        executor,
         run,
         journal,
         macro,
@@ -82,7 +80,7 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
       pools.push({ pool, selection: plan.selection });
     }
   } finally {
-    await farm.close();
+    await executor.close();
     progress.stop();
   }
 

@@ -1,0 +1,25 @@
+import type { TrainTask, TrainOutcome, TrainProgress, WorkerDataSets } from './types.js';
+
+export type ExecutorResult =
+  | (TrainOutcome & { attempts: number })
+  | { status: 'failed'; reason: string; attempts: number };
+
+/**
+ * Runs training tasks somewhere: the local piscina farm, or workers on other machines through a
+ * queue. The ask/tell loop keeps `concurrency` tasks in flight and knows nothing else about it.
+ * Implementations write a finished member's files into task.memberDir before resolving.
+ */
+export interface TrainingExecutor {
+  /** How many trainings to keep in flight. */
+  readonly concurrency: number;
+  train(task: Omit<TrainTask, 'progressChannel'>, onAttemptFailed?: (attempt: number, reason: string) => void): Promise<ExecutorResult>;
+  close(): Promise<void>;
+}
+
+export interface ExecutorOptions {
+  engine: string;
+  data: WorkerDataSets;
+  maxAttempts: number;
+  taskTimeoutMs: number;
+  onProgress?: (progress: TrainProgress) => void;
+}
