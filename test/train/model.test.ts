@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { buildModel, DARTS_OPS, NB201_OPS } from '../../src/train/model.js';
+import { buildModel, DARTS_OPS, logitsModel, NB201_OPS } from '../../src/train/model.js';
 import { dilatedSeparableConv } from '../../src/train/model/blocks.js';
 import { LayerFactory } from '../../src/train/model/init.js';
 import { DARTS_V2, TINY_MACRO, uniformDarts, useCpu } from './helpers.js';
@@ -162,6 +162,14 @@ describe('initialisation and serialisation', () => {
     assert.ok(saved);
     const loaded = await tf.loadLayersModel(tf.io.fromMemory({ ...saved, modelTopology: JSON.parse(JSON.stringify(saved.modelTopology)) }));
     assert.deepEqual(forward(loaded, 3, [7, 7, 1]), forward(model, 3, [7, 7, 1]));
+    // The trainer's logits view still exists after loading, and softmax(logits) is the output.
+    const logits = logitsModel(loaded);
+    assert.ok(logits);
+    tf.tidy(() => {
+      const x = tf.randomNormal([2, 7, 7, 1], 0, 1, 'float32', 1);
+      const gap = tf.max(tf.abs(tf.sub(tf.softmax(logits.predict(x) as tf.Tensor), loaded.predict(x) as tf.Tensor)));
+      assert.ok((gap.dataSync()[0] as number) < 1e-6);
+    });
     model.dispose();
     loaded.dispose();
   });
