@@ -11,7 +11,7 @@
  * it saw; to give workers different GPUs, run separate processes.
  */
 import * as tf from '@tensorflow/tfjs';
-import { registerWasmGradients } from './kernels/index.js';
+import { registerGradientOverrides, registerWasmGradients } from './kernels/index.js';
 
 export type EngineName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
 
@@ -89,6 +89,8 @@ function smokeTest(): void {
 }
 
 async function tryEngine(name: EngineName): Promise<void> {
+  // Gradient definitions are global in tfjs: ours must be in place on every engine.
+  registerGradientOverrides();
   const spec = engines[name];
   await spec.load();
   if (!(await tf.setBackend(spec.backend))) {

@@ -55,20 +55,24 @@ describe('DARTS network', () => {
     model.dispose();
   });
 
-  it('computes the dilated conv exactly like a dilation-2 separable conv', () => {
-    for (const size of [7, 8]) {
-      const input = tf.input({ shape: [size, size, 3] });
-      const output = dilatedSeparableConv(new LayerFactory(5), 'dil', input, 4, 3);
-      const block = tf.model({ inputs: input, outputs: output });
-      const [depthwise, pointwise] = block.getWeights() as [tf.Tensor4D, tf.Tensor4D];
-      const x = tf.randomNormal([2, size, size, 3], 0, 1, 'float32', 9) as tf.Tensor4D;
-      const expected = tf.separableConv2d(x, depthwise, pointwise, 1, 'same', 2);
-      const actual = block.predict(x) as tf.Tensor;
-      assert.deepEqual(actual.shape, expected.shape);
-      const gap = tf.max(tf.abs(tf.sub(actual, expected))).dataSync()[0] as number;
-      assert.ok(gap < 1e-5, `size ${size}: max difference ${gap}`);
-      tf.dispose([x, expected, actual]);
-      block.dispose();
+  it('computes the dilated conv as PyTorch: dilation 2, symmetric padding k−1, one layer', () => {
+    for (const kernel of [3, 5]) {
+      for (const size of [7, 8]) {
+        const input = tf.input({ shape: [size, size, 3] });
+        const output = dilatedSeparableConv(new LayerFactory(5), 'dil', input, 4, kernel);
+        const block = tf.model({ inputs: input, outputs: output });
+        assert.deepEqual(block.layers.map((layer) => layer.getClassName()), ['InputLayer', 'SeparableConv2D']);
+        const [depthwise, pointwise] = block.getWeights() as [tf.Tensor4D, tf.Tensor4D];
+        const x = tf.randomNormal([2, size, size, 3], 0, 1, 'float32', 9) as tf.Tensor4D;
+        const padded = tf.pad(x, [[0, 0], [kernel - 1, kernel - 1], [kernel - 1, kernel - 1], [0, 0]]);
+        const expected = tf.separableConv2d(padded, depthwise, pointwise, 1, 'valid', 2);
+        const actual = block.predict(x) as tf.Tensor;
+        assert.deepEqual(actual.shape, [2, size, size, 4]);
+        const gap = tf.max(tf.abs(tf.sub(actual, expected))).dataSync()[0] as number;
+        assert.ok(gap < 1e-5, `${kernel}x${kernel} on ${size}x${size}: max difference ${gap}`);
+        tf.dispose([x, padded, expected, actual]);
+        block.dispose();
+      }
     }
   });
 

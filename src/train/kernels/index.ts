@@ -32,11 +32,26 @@ const wasmKernels: tf.KernelConfig[] = [
   transposeConfig,
 ];
 
-let registered = false;
+const gradientOverrides: tf.GradConfig[] = [conv2dGradientConfig, depthwiseConv2dGradientConfig];
 
-/** Registers the wasm gradient kernels and dilation-aware conv gradients. Idempotent. */
+let overridesRegistered = false;
+let wasmRegistered = false;
+
+/**
+ * Registers our gradient definitions (global in tfjs: they apply to every backend): Conv2D and
+ * DepthwiseConv2dNative gradients that accept dilation > 1. initEngine calls this whatever engine
+ * it picks. Idempotent.
+ */
+export function registerGradientOverrides(): void {
+  if (overridesRegistered) return;
+  for (const config of gradientOverrides) tf.registerGradient(config);
+  overridesRegistered = true;
+}
+
+/** Registers the wasm gradient kernels (backend 'wasm' only) and the gradient overrides. Idempotent. */
 export function registerWasmGradients(): void {
-  if (registered) return;
+  registerGradientOverrides();
+  if (wasmRegistered) return;
   for (const config of wasmKernels) {
     captureStockKernel(config.kernelName);
     const stock = tf.getKernel(config.kernelName, config.backendName);
@@ -48,7 +63,5 @@ export function registerWasmGradients(): void {
     // (e.g. Sum calls the stock transpose), and it is bound in setupFunc at backend init.
     tf.registerKernel({ setupFunc: stock?.setupFunc, disposeFunc: stock?.disposeFunc, ...config });
   }
-  tf.registerGradient(conv2dGradientConfig);
-  tf.registerGradient(depthwiseConv2dGradientConfig);
-  registered = true;
+  wasmRegistered = true;
 }

@@ -109,12 +109,14 @@ function separableConvLayer(
   kernel: number,
   padding: 'same' | 'valid',
   stride: 1 | 2,
+  dilation: 1 | 2 = 1,
 ): tf.layers.Layer {
   return tf.layers.separableConv2d({
     name: f.name(name),
     filters,
     kernelSize: kernel,
     strides: stride,
+    dilationRate: dilation,
     padding,
     depthMultiplier: 1,
     useBias: false,
@@ -124,40 +126,13 @@ function separableConvLayer(
 }
 
 /**
- * Separable conv with dilation 2 at stride 1, 'same' padding. tfjs has no gradient for dilated
- * depthwise convs, so this is the space-to-batch rewrite TensorFlow itself uses: split the image
- * into its 4 pixel phases, run one shared undilated conv on each, interleave the results back.
- * Only Reshape/Permute/TimeDistributed layers are involved, so the model stays serialisable.
+ * Separable conv with dilation 2 at stride 1, 'same' padding (symmetric: (k−1)·2 in total for odd
+ * k, PyTorch's padding=k−1). One built-in SeparableConv2D layer with dilationRate 2; its gradient
+ * is our dilation-aware depthwise gradient (kernels/dilated-conv-gradients.ts), registered by
+ * initEngine on every engine.
  */
 export function dilatedSeparableConv(f: LayerFactory, name: string, x: Sym, filters: number, kernel: number): Sym {
-  const [height, width] = spatialOf(x);
-  const channels = channelsOf(x);
-  const extraRows = height % 2;
-  const extraCols = width % 2;
-  // Odd sizes: pad to even with zeros, which is what the dilated conv reads there anyway.
-  const even =
-    extraRows || extraCols
-      ? applyLayer(tf.layers.zeroPadding2d({ name: f.name(`${name}_even`), padding: [[0, extraRows], [0, extraCols]] }), x)
-      : x;
-  const rows = (height + extraRows) / 2;
-  const cols = (width + extraCols) / 2;
-  const reshape = (suffix: string, input: Sym, targetShape: number[]): Sym =>
-    applyLayer(tf.layers.reshape({ name: f.name(`${name}_${suffix}`), targetShape }), input);
-  const permute = (suffix: string, input: Sym, dims: number[]): Sym =>
-    applyLayer(tf.layers.permute({ name: f.name(`${name}_${suffix}`), dims }), input);
-
-  // [2r+a, 2c+b, ch] → [r, a, c, b, ch] → [a, b, r, c, ch] → [4 phases, r, c, ch]
-  const split = reshape('split', even, [rows, 2, cols, 2, channels]);
-  const phasesFirst = permute('phases', split, [2, 4, 1, 3, 5]);
-  const phases = reshape('stack', phasesFirst, [4, rows, cols, channels]);
-  const sharedConv = separableConvLayer(f, `${name}_sep`, channels, filters, kernel, 'same', 1);
-  const convolved = applyLayer(tf.layers.timeDistributed({ name: f.name(`${name}_each_phase`), layer: sharedConv }), phases);
-  // Inverse: [a, b, r, c, ch] → [r, a, c, b, ch] → [2r+a, 2c+b, ch]
-  const unstacked = reshape('unstack', convolved, [2, 2, rows, cols, filters]);
-  const interleaved = permute('interleave', unstacked, [3, 1, 4, 2, 5]);
-  const merged = reshape('merge', interleaved, [2 * rows, 2 * cols, filters]);
-  if (!extraRows && !extraCols) return merged;
-  return applyLayer(tf.layers.cropping2D({ name: f.name(`${name}_crop`), cropping: [[0, extraRows], [0, extraCols]] }), merged);
+  return applyLayer(separableConvLayer(f, name, channelsOf(x), filters, kernel, 'same', 1, 2), x);
 }
 
 /** 3×3 pooling, padding 1 (avg excludes the padding, as count_include_pad=False). */
