@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LabelledImages } from '../data/types.js';
 import { createRng, type Rng } from '../util/rng.js';
+import { registerGradientOverrides } from './kernels/index.js';
 import { logitsModel } from './model/logits.js';
 import { normalizedBatch, type Normalization } from './normalize.js';
 
@@ -92,6 +93,9 @@ export async function train(
   hooks: TrainHooks = {},
 ): Promise<TrainResult> {
   checkConfig(config, data.train);
+  // Also when the caller picked the backend with tf.setBackend rather than initEngine: without our
+  // gradient definitions dilated convs cannot train.
+  registerGradientOverrides();
   const started = performance.now();
   const trainSet = data.train;
   const numClasses = model.outputs[0]?.shape[1];

@@ -165,3 +165,31 @@ describe('pooling gradients on wasm match cpu', () => {
     });
   }
 });
+
+describe('reductions on wasm match cpu', () => {
+  test('sum and mean over leading axes (one matmul) and other axes (stock), with keepDims', async () => {
+    const shape = [8, 10, 5, 7]; // [0, 1, 2] and [0, 1] take the matmul path (≥ 64 rows)
+    const cases: [number | number[], boolean][] = [
+      [[0, 1, 2], false],
+      [[0, 1, 2], true],
+      [[2, 0, 1], false],
+      [[0, 1], true],
+      [0, false],
+      [[1, 2], false],
+      [3, true],
+      [[0, 1, 2, 3], false],
+    ];
+    for (const [axis, keepDims] of cases) {
+      await assertCloseOnBothBackends([{ shape, values: randomValues(shape) }], (x) => [
+        tf.sum(x, axis, keepDims),
+        tf.mean(x, axis, keepDims),
+      ]);
+    }
+  });
+
+  test('int32 sums keep the stock kernel and stay exact', async () => {
+    const shape = [8, 9, 3];
+    const values = Int32Array.from(randomValues(shape), (v) => Math.round(v * 1000));
+    await assertSameOnBothBackends([{ shape, values, dtype: 'int32' }], (x) => tf.sum(x, [0, 1]));
+  });
+});

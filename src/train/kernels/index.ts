@@ -11,9 +11,11 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter.js';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input.js';
+import { fusedBatchNormGradientConfig, meanGradientConfig } from './batch-norm-gradients.js';
 import { concatConfig } from './concat.js';
 import { conv2dGradientConfig, depthwiseConv2dGradientConfig } from './dilated-conv-gradients.js';
 import { poolGradientConfigs } from './pool-gradients.js';
+import { reduceConfigs } from './reduce.js';
 import { sliceConfigs } from './slice.js';
 import { captureStockKernel } from './stock-kernels.js';
 import { tileConfig } from './tile.js';
@@ -30,16 +32,24 @@ const wasmKernels: tf.KernelConfig[] = [
   concatConfig,
   tileConfig,
   transposeConfig,
+  // Reductions over leading axes (BatchNorm moments and gradients) as one matmul.
+  ...reduceConfigs,
 ];
 
-const gradientOverrides: tf.GradConfig[] = [conv2dGradientConfig, depthwiseConv2dGradientConfig];
+const gradientOverrides: tf.GradConfig[] = [
+  conv2dGradientConfig,
+  depthwiseConv2dGradientConfig,
+  fusedBatchNormGradientConfig,
+  meanGradientConfig,
+];
 
 let overridesRegistered = false;
 let wasmRegistered = false;
 
 /**
  * Registers our gradient definitions (global in tfjs: they apply to every backend): Conv2D and
- * DepthwiseConv2dNative gradients that accept dilation > 1. initEngine calls this whatever engine
+ * DepthwiseConv2dNative gradients that accept dilation > 1, and leaner FusedBatchNorm and Mean
+ * gradients (batch-norm-gradients.ts). initEngine calls this whatever engine
  * it picks. Idempotent.
  */
 export function registerGradientOverrides(): void {

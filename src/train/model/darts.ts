@@ -79,13 +79,21 @@ function dartsCell(f: LayerFactory, name: string, inputs: CellInputs): Sym {
     : reluConvBn(f, `${name}_pre0`, inputs.s0, channels, 1, 1);
   const s1 = reluConvBn(f, `${name}_pre1`, inputs.s1, channels, 1, 1);
   const states = [s0, s1];
+  // Pooling has no weights: edges pooling the same state the same way share one pooling layer
+  // (same values and gradients as separate ones; DARTS-V2 reduction cells pool s0 and s1 5 times).
+  const pools = new Map<string, Sym>();
   cell.forEach((edges, node) => {
     if (edges.length === 0) throw new Error(`${name}: node ${node} has no inputs`);
     const terms = edges.map((edge, edgeIndex) => {
       const source = states[edge.input];
       if (source === undefined) throw new Error(`${name}: node ${node} reads state ${edge.input}, not yet computed`);
       const stride = reduction && edge.input < 2 ? 2 : 1;
-      return dartsOp(f, `${name}_n${node}_e${edgeIndex}_${edge.op}`, edge.op, source, channels, stride);
+      const opName = `${name}_n${node}_e${edgeIndex}_${edge.op}`;
+      if (edge.op !== 'max_pool_3x3' && edge.op !== 'avg_pool_3x3') return dartsOp(f, opName, edge.op, source, channels, stride);
+      const key = `${edge.op}:${edge.input}`;
+      const pooled = pools.get(key) ?? dartsOp(f, opName, edge.op, source, channels, stride);
+      pools.set(key, pooled);
+      return pooled;
     });
     states.push(add(f, `${name}_n${node}_sum`, terms));
   });
