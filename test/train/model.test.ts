@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { buildModel, DARTS_OPS, logitsModel, NB201_OPS } from '../../src/train/model.js';
-import { dilatedSeparableConv } from '../../src/train/model/blocks.js';
+import { dilatedSeparableConv, pool3x3 } from '../../src/train/model/blocks.js';
 import { LayerFactory } from '../../src/train/model/init.js';
 import { DARTS_V2, TINY_MACRO, uniformDarts, useCpu } from './helpers.js';
 
@@ -73,6 +73,22 @@ describe('DARTS network', () => {
         tf.dispose([x, padded, expected, actual]);
         block.dispose();
       }
+    }
+  });
+
+  it('max-pools at stride 2 on PyTorch\'s grid (padding 1 never wins), also for odd sizes', () => {
+    for (const [height, width] of [[8, 8], [7, 7], [7, 8], [8, 5]] as const) {
+      const input = tf.input({ shape: [height, width, 3] });
+      const block = tf.model({ inputs: input, outputs: pool3x3(new LayerFactory(1), 'pool', input, 'max', 2) });
+      tf.tidy(() => {
+        // All negative: a zero padding would win at the borders.
+        const x = tf.sub(tf.randomNormal([2, height, width, 3], 0, 1, 'float32', 4), 10) as tf.Tensor4D;
+        const expected = tf.maxPool(x, 3, 2, 1); // symmetric padding 1, ignored by the max
+        const actual = block.predict(x) as tf.Tensor;
+        assert.deepEqual(actual.shape, [2, Math.ceil(height / 2), Math.ceil(width / 2), 3]);
+        assert.deepEqual(actual.dataSync(), expected.dataSync());
+      });
+      block.dispose();
     }
   });
 

@@ -137,10 +137,35 @@ export function dilatedSeparableConv(f: LayerFactory, name: string, x: Sym, filt
 
 /** 3×3 pooling, padding 1 (avg excludes the padding, as count_include_pad=False). */
 export function pool3x3(f: LayerFactory, name: string, x: Sym, kind: 'max' | 'avg', stride: 1 | 2): Sym {
+  if (kind === 'max' && stride === 2) return maxPool3x3Stride2(f, name, x);
   const args = { name: f.name(name), poolSize: 3, strides: 1, padding: 'same' as const };
   const pooled = applyLayer(kind === 'max' ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args), x);
   // Pooling at stride 1 then keeping even pixels centres windows on PyTorch's stride-2 grid.
   return stride === 2 ? subsample2(f, `${name}_stride2`, pooled) : pooled;
+}
+
+/**
+ * PyTorch's MaxPool2d(3, stride 2, padding 1) pools rows 2i−1…2i+1 (padding never wins). tfjs
+ * layers cannot pad by −∞, but a copy of the edge row/column cannot change a maximum either: we
+ * repeat the first row and column (and the last ones of an odd size) and pool 'valid' at stride
+ * 2. A quarter of the windows of the stride-1 pooling + subsampling, and cheaper gradients.
+ */
+function maxPool3x3Stride2(f: LayerFactory, name: string, x: Sym): Sym {
+  const [height, width] = spatialOf(x);
+  const extendRows = repeatEdges(f, `${name}_rows`, x, 1, height);
+  const extended = repeatEdges(f, `${name}_cols`, extendRows, 2, width);
+  return applyLayer(tf.layers.maxPooling2d({ name: f.name(name), poolSize: 3, strides: 2, padding: 'valid' }), extended);
+}
+
+/** x with its first line along `axis` (1 rows, 2 columns) repeated before it, and for odd sizes its last after it. */
+function repeatEdges(f: LayerFactory, name: string, x: Sym, axis: 1 | 2, size: number): Sym {
+  const crop = (suffix: string, before: number, after: number): Sym => {
+    const cropping: [[number, number], [number, number]] = axis === 1 ? [[before, after], [0, 0]] : [[0, 0], [before, after]];
+    return applyLayer(tf.layers.cropping2D({ name: f.name(`${name}_${suffix}`), cropping }), x);
+  };
+  const parts = [crop('first', 0, size - 1), x];
+  if (size % 2 === 1) parts.push(crop('last', size - 1, 0));
+  return applyLayer(tf.layers.concatenate({ name: f.name(`${name}_edges`), axis }), parts);
 }
 
 /**
