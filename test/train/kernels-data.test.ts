@@ -1,6 +1,6 @@
 /**
- * The wasm replacements of data-movement kernels (Slice, SplitV, Unpack, Concat, Tile) and of the
- * pooling gradients give the cpu backend's results.
+ * The wasm replacements of data-movement kernels (Slice, SplitV, Unpack, Concat, Tile, Identity,
+ * Cast), of leading-axis Sum/Mean and of the pooling gradients give the cpu backend's results.
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
@@ -191,5 +191,29 @@ describe('reductions on wasm match cpu', () => {
     const shape = [8, 9, 3];
     const values = Int32Array.from(randomValues(shape), (v) => Math.round(v * 1000));
     await assertSameOnBothBackends([{ shape, values, dtype: 'int32' }], (x) => tf.sum(x, [0, 1]));
+  });
+});
+
+describe('identity and same-dtype cast on wasm share the buffer', () => {
+  const buffers = () => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+
+  test('clone and cast(float32) add no buffer, and outlive their input', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor([1.5, -2, 3.25, 4], [2, 2]);
+    const before = buffers();
+    const copies = [tf.clone(x), tf.cast(x, 'float32'), tf.engine().runKernel('Identity', { x }) as tf.Tensor];
+    assert.equal(buffers(), before);
+    x.dispose();
+    for (const copy of copies) assert.deepEqual(Array.from(copy.dataSync()), [1.5, -2, 3.25, 4]);
+    assert.equal(buffers(), before);
+    tf.dispose(copies);
+    assert.equal(buffers(), before - 1);
+  });
+
+  test('casts between dtypes still convert', async () => {
+    await assertSameOnBothBackends([{ shape: [5], values: new Float32Array([1.7, -2.2, 0, 3.9, -0.4]) }], (x) => [
+      tf.cast(x, 'int32'),
+      tf.cast(tf.cast(x, 'int32'), 'float32'),
+    ]);
   });
 });

@@ -14,6 +14,7 @@ import { depthwiseBackpropInputConfig } from './depthwise-backprop-input.js';
 import { fusedBatchNormGradientConfig, meanGradientConfig } from './batch-norm-gradients.js';
 import { concatConfig } from './concat.js';
 import { conv2dGradientConfig, depthwiseConv2dGradientConfig } from './dilated-conv-gradients.js';
+import { identityConfigs } from './identity.js';
 import { poolGradientConfigs } from './pool-gradients.js';
 import { reduceConfigs } from './reduce.js';
 import { sliceConfigs } from './slice.js';
@@ -32,6 +33,8 @@ const wasmKernels: tf.KernelConfig[] = [
   concatConfig,
   tileConfig,
   transposeConfig,
+  // Identity and same-dtype Cast share the buffer instead of copying it.
+  ...identityConfigs,
   // Reductions over leading axes (BatchNorm moments and gradients) as one matmul.
   ...reduceConfigs,
 ];
