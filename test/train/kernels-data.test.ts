@@ -217,3 +217,18 @@ describe('identity and same-dtype cast on wasm share the buffer', () => {
     ]);
   });
 });
+
+describe('batch norm forward on wasm matches cpu', () => {
+  test('per-channel parameters (folded multiply-add), without scale/offset, and rank-4 parameters (stock)', async () => {
+    const shape = [3, 5, 4, 6];
+    const channel = (offset: number) => ({ shape: [6], values: randomValues([6]).map((v) => v + offset) });
+    const x = { shape, values: randomValues(shape) };
+    const [mean, variance, offset, scale] = [channel(0.3), channel(0), channel(0), channel(1)];
+    variance.values = variance.values.map((v) => v * v + 0.1);
+    await assertCloseOnBothBackends([x, mean, variance, offset, scale], (xs, m, v, o, s) => [
+      tf.batchNorm4d(xs as tf.Tensor4D, m as tf.Tensor1D, v as tf.Tensor1D, o as tf.Tensor1D, s as tf.Tensor1D, 1e-5),
+      tf.batchNorm4d(xs as tf.Tensor4D, m as tf.Tensor1D, v as tf.Tensor1D, undefined, undefined, 1e-3),
+      tf.batchNorm4d(xs as tf.Tensor4D, tf.reshape(m, [1, 1, 1, 6]) as tf.Tensor4D, tf.reshape(v, [1, 1, 1, 6]) as tf.Tensor4D),
+    ]);
+  });
+});

@@ -11,6 +11,7 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter.js';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input.js';
+import { fusedBatchNormConfig } from './batch-norm.js';
 import { fusedBatchNormGradientConfig, meanGradientConfig } from './batch-norm-gradients.js';
 import { concatConfig } from './concat.js';
 import { conv2dGradientConfig, depthwiseConv2dGradientConfig } from './dilated-conv-gradients.js';
@@ -33,6 +34,8 @@ const wasmKernels: tf.KernelConfig[] = [
   concatConfig,
   tileConfig,
   transposeConfig,
+  // BatchNorm forward as one broadcast multiply-add.
+  fusedBatchNormConfig,
   // Identity and same-dtype Cast share the buffer instead of copying it.
   ...identityConfigs,
   // Reductions over leading axes (BatchNorm moments and gradients) as one matmul.
