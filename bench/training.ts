@@ -5,7 +5,9 @@
  * A step is what src/train/trainer.ts does per batch: forward in training mode, softmax
  * cross-entropy on the logits, gradients of every trainable weight, L2 weight decay, momentum SGD.
  * Each (net, backend) gets one warm-up step on a 2-image batch (JIT, wasm setup), excluded; cpu
- * defaults to one timed batch (a DARTS step takes 1–2 minutes there).
+ * defaults to one timed batch (a DARTS step takes 1–2 minutes there). Quick wasm-only run:
+ * `--nets darts --backends wasm`. Besides wall-clock imagesPerSec, each line has cpuImagesPerSec
+ * (images per second of this process's CPU time), steadier when other jobs share the machine.
  *
  * Nets, both on 28×28×1 inputs, 10 classes:
  * - darts: the reference DARTS network, DARTS-V2 genotype, 5 cells, 8 channels, stem 3×8
@@ -112,14 +114,21 @@ async function measure(net: NetName, backend: EngineName, options: Options): Pro
   tf.dispose([warmUp.x, warmUp.y]);
   const steps = Math.max(1, options.steps[backend] ?? 1);
   const batches = Array.from({ length: steps }, (_, i) => randomBatch(options.batch, 10 + 2 * i));
+  const cpuStarted = process.cpuUsage();
   const started = performance.now();
   for (const { x, y } of batches) trainer.step(x, y);
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStarted);
+  // CPU time of this process: less sensitive than wall time to other load on a shared machine.
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   batches.forEach(({ x, y }) => tf.dispose([x, y]));
   trainer.dispose();
   model.dispose();
   const imagesPerSec = (steps * options.batch) / seconds;
-  console.log(JSON.stringify({ bench: 'training', net, backend, batch: options.batch, steps, secondsPerStep: seconds / steps, imagesPerSec }));
+  const cpuImagesPerSec = (steps * options.batch) / cpuSeconds;
+  console.log(
+    JSON.stringify({ bench: 'training', net, backend, batch: options.batch, steps, secondsPerStep: seconds / steps, imagesPerSec, cpuImagesPerSec }),
+  );
   return imagesPerSec;
 }
 
