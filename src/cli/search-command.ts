@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { loadFashionMnist } from '../data/fashion-mnist.js';
 import { readConfigFile, resolveConfig } from '../run/config.js';
+import { openRun } from '../run/run-folder.js';
 import { runSearch } from '../search/run-search.js';
 import { loadSpace } from '../space/load.js';
 import { initEngine } from '../train/engine.js';
@@ -11,6 +12,7 @@ import { createProgress } from './progress.js';
 import { printSummary } from './summary.js';
 
 export const searchHelp = `Usage: nes search [--config FILE] [flags]
+       nes search --resume runs/<id> [--workers W] [--backend ENGINE] [--quiet]
 
 Trains candidate networks, selects ensembles by validation NLL and evaluates them on test data.
 Flags override the config file; every setting has a default (see README, "Configuration").
@@ -29,6 +31,8 @@ Flags override the config file; every setting has a default (see README, "Config
   --seed S             seed of every random choice
   --runs-dir DIR       where run folders go (default: runs)
   --run-id ID          name of the run folder (default: time stamp + random suffix)
+  --resume DIR         go on with an interrupted run: replays its journal, keeps every finished
+                       training, retrains only those that were in flight (config from the run)
   --quiet              no per-epoch lines
   -h, --help           this help`;
 
@@ -49,12 +53,24 @@ export async function searchCommand(args: string[]): Promise<number> {
     'runs-dir': { type: 'string' },
     'run-id': { type: 'string' },
     quiet: { type: 'boolean' },
+    resume: { type: 'string' },
   });
   if (flags.help) {
     console.log(searchHelp);
     return 0;
   }
-  const raw = (flags.config ? readConfigFile(flags.config) : {}) as Record<string, Record<string, unknown>>;
+  if (flags.resume !== undefined) {
+    const allowed = new Set(['resume', 'workers', 'backend', 'quiet', 'help']);
+    const extra = Object.keys(flags).filter((flag) => !allowed.has(flag));
+    if (extra.length > 0) {
+      throw new UsageError(`nes search --resume takes the config of the run; drop --${extra.join(', --')} (only --workers, --backend and --quiet may change)`);
+    }
+  }
+  const resumed = flags.resume === undefined ? undefined : openRun(flags.resume);
+  const raw = (resumed ? readConfigFile(resumed.configPath) : flags.config ? readConfigFile(flags.config) : {}) as Record<
+    string,
+    Record<string, unknown>
+  >;
   const section = (name: string) => (raw[name] = { ...(raw[name] ?? {}) });
   const set = (target: Record<string, unknown>, key: string, value: unknown) => {
     if (value !== undefined) target[key] = value;
@@ -91,6 +107,7 @@ export async function searchCommand(args: string[]): Promise<number> {
     engine,
     runsDir: resolve(flags['runs-dir'] ?? 'runs'),
     runId: flags['run-id'],
+    resume: resumed,
     progress: createProgress({ quiet: flags.quiet }),
   });
   printSummary(results);

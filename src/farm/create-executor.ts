@@ -1,6 +1,10 @@
 import type { NesConfig } from '../run/config.js';
 import type { ExecutorOptions, TrainingExecutor } from './executor.js';
 import { TrainingFarm } from './farm.js';
+import { datasetReference } from './redis/protocol.js';
+
+/** Jobs the Redis executor keeps in flight when execution.workers is not set. */
+export const DEFAULT_REDIS_CONCURRENCY = 4;
 
 /** The executor the config asks for: the local piscina farm (default) or Redis-queued remote workers. */
 export async function createExecutor(
@@ -10,7 +14,16 @@ export async function createExecutor(
   switch (config.execution.executor) {
     case 'local':
       return new TrainingFarm({ ...options, workers: config.execution.workers });
-    case 'redis':
-      throw new Error('executor "redis" is not available in this build');
+    case 'redis': {
+      if (!config.execution.redis) throw new Error('executor "redis" needs execution.redis, e.g. "redis://127.0.0.1:6379"');
+      // Loaded only when asked for: a local run never touches bullmq/ioredis.
+      const { RedisExecutor } = await import('./redis/executor.js');
+      return new RedisExecutor({
+        ...options,
+        url: config.execution.redis,
+        dataset: datasetReference(config, options.data),
+        concurrency: config.execution.workers ?? DEFAULT_REDIS_CONCURRENCY,
+      });
+    }
   }
 }

@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeNpy } from '../data/npy.js';
+import { asFloat32, expectShape, readNpy, writeNpy } from '../data/npy.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { writeSerializedModel, type SerializedModel } from '../train/model-io.js';
 import type { ProbsBySeverity } from './types.js';
 
@@ -9,13 +10,20 @@ export function predictionsFile(split: 'validation' | 'test', severity: number):
   return severity === 0 ? `${split}.npy` : `${split}-severity-${severity}.npy`;
 }
 
+/** member.json: how the training went. */
+export interface MemberSummary {
+  trialId: number;
+  lossCurve: number[];
+  seconds: number;
+}
+
 /**
- * Writes a trained member's predictions and model into its folder, every file atomically and the
- * model.json last: a member folder with model.json is complete.
+ * Writes a trained member's predictions, summary and model into its folder, every file atomically
+ * and model.json last: a member folder with model.json is complete.
  */
 export function writeMemberFiles(
   memberDir: string,
-  member: { validationProbs: ProbsBySeverity; testProbs: ProbsBySeverity; model: SerializedModel },
+  member: { validationProbs: ProbsBySeverity; testProbs: ProbsBySeverity; model: SerializedModel } & MemberSummary,
   numClasses: number,
 ): void {
   mkdirSync(memberDir, { recursive: true });
@@ -29,5 +37,31 @@ export function writeMemberFiles(
       });
     }
   }
+  const summary: MemberSummary = { trialId: member.trialId, lossCurve: member.lossCurve, seconds: member.seconds };
+  writeFileAtomic(join(memberDir, 'member.json'), JSON.stringify(summary) + '\n');
   writeSerializedModel(memberDir, member.model);
+}
+
+/**
+ * Reads a member written by writeMemberFiles: its predictions at the given severities and its
+ * summary, or undefined when the folder is incomplete (no model.json: the training was cut short).
+ */
+export function readMemberFiles(
+  memberDir: string,
+  severities: number[],
+  shape: { validation: number; test: number; numClasses: number },
+): ({ validationProbs: ProbsBySeverity; testProbs: ProbsBySeverity } & MemberSummary) | undefined {
+  if (!existsSync(join(memberDir, 'model.json'))) return undefined;
+  const read = (split: 'validation' | 'test', severity: number) => {
+    const path = join(memberDir, predictionsFile(split, severity));
+    const array = readNpy(path);
+    expectShape(array, [shape[split], shape.numClasses], path);
+    return asFloat32(array);
+  };
+  const summary = JSON.parse(readFileSync(join(memberDir, 'member.json'), 'utf8')) as MemberSummary;
+  return {
+    ...summary,
+    validationProbs: Object.fromEntries(severities.map((s) => [s, read('validation', s)])),
+    testProbs: Object.fromEntries(severities.map((s) => [s, read('test', s)])),
+  };
 }

@@ -19,7 +19,7 @@ export default async function trainCandidate(task: TrainTask): Promise<TrainOutc
   const outcome = await trainMember(task, data, (message) => progress.postMessage(message));
   if (outcome.status === 'failed') return outcome;
   const { model, ...result } = outcome;
-  writeMemberFiles(task.memberDir, outcome, data.numClasses);
+  writeMemberFiles(task.memberDir, { ...outcome, trialId: task.trial.id }, data.numClasses);
   return result;
 }
 

@@ -6,11 +6,12 @@ export type JournalEvent = { time: string } & (
   | { event: 'run-started'; methods: string[]; engine: string; workers: number }
   | { event: 'proposed'; method: string; trial: Trial }
   | { event: 'started'; method: string; trialId: number; attempt: number }
+  | { event: 'run-resumed'; engine: string; workers: number }
+  | { event: 'adopted'; method: string; trialId: number }
   | {
       event: 'finished';
       method: string;
       trialId: number;
-      attempt: number;
       genotypeId: string;
       validationNll: number;
       seconds: number;

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, realpathSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, renameSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { NesConfig } from './config.js';
@@ -54,11 +54,29 @@ export function runFolder(runsDir: string, id: string): RunFolder {
   };
 }
 
-/** Creates a new run folder holding the resolved config. */
+/**
+ * Creates a new run folder holding the resolved config and an empty journal. It is built under a
+ * temporary name and renamed into place, so a crash leaves either no run or a resumable one.
+ */
 export function createRun(runsDir: string, config: NesConfig, id = newRunId()): RunFolder {
   const run = runFolder(runsDir, id);
   if (existsSync(run.dir)) throw new RunFolderError(`run folder ${run.dir} already exists; choose another --run-id`);
-  mkdirSync(join(run.dir, 'members'), { recursive: true });
-  writeFileAtomic(run.configPath, JSON.stringify(config, null, 2) + '\n');
+  mkdirSync(dirname(run.dir), { recursive: true });
+  const staging = mkdtempSync(join(dirname(run.dir), `.${id}.creating-`));
+  mkdirSync(join(staging, 'members'));
+  writeFileAtomic(join(staging, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+  writeFileAtomic(join(staging, 'journal.jsonl'), '');
+  renameSync(staging, run.dir);
+  return run;
+}
+
+/** An existing run, named by its folder path (runs/<id>); refuses anything that is not a nes run. */
+export function openRun(path: string): RunFolder {
+  const dir = resolve(path);
+  const run = runFolder(dirname(dir), basename(dir));
+  if (!existsSync(run.dir)) throw new RunFolderError(`${path}: no such run folder`);
+  for (const file of [run.configPath, run.journalPath]) {
+    if (!existsSync(file)) throw new RunFolderError(`${path}: not a nes run folder (no ${basename(file)})`);
+  }
   return run;
 }

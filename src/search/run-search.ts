@@ -2,6 +2,12 @@ import type { DatasetSplits } from '../data/types.js';
 import { createExecutor } from '../farm/create-executor.js';
 import type { NesConfig } from '../run/config.js';
 import { Journal } from '../run/journal.js';
+import { JournalError, readJournal } from '../run/journal-reader.js';
+import { readMemberFiles } from '../farm/member-files.js';
+import { asLabels, readNpy, writeNpy } from '../data/npy.js';
+import { nll } from '../evaluate/metrics.js';
+import type { Trial } from '../optimizers/types.js';
+import type { PoolMember } from './pool.js';
 import { createRun, type RunFolder } from '../run/run-folder.js';
 import type { SearchSpace } from '../space/types.js';
 import type { MacroConfig } from '../space/types.js';
@@ -11,7 +17,6 @@ import { runAskTellLoop } from './ask-tell-loop.js';
 import { anytimeCurve, evaluateMembers, selectAndEvaluate, type Labels } from './evaluate-pool.js';
 import { planMethod } from './methods.js';
 import { buildWorkerDataSets } from './shifted-sets.js';
-import { writeNpy } from '../data/npy.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MethodPool } from './pool.js';
@@ -25,13 +30,17 @@ export interface SearchOptions {
   engine: string;
   runsDir: string;
   runId?: string;
+  /** Resume this run (its config.json must be `config`) instead of creating one. */
+  resume?: RunFolder;
   progress: SearchProgress;
 }
 
 /** Runs every configured method on one farm and writes runs/<id>/results.json. */
 export async function runSearch(options: SearchOptions): Promise<{ run: RunFolder; results: SearchResults }> {
   const { config, dataset, space, progress } = options;
-  const run = createRun(options.runsDir, config, options.runId);
+  const run = options.resume ?? createRun(options.runsDir, config, options.runId);
+  // On resume: every event before the crash (a half-written last line is cut off first).
+  const history = options.resume ? readJournal(run.journalPath, { repair: true }) : undefined;
   const journal = new Journal(run.journalPath);
   const started = Date.now();
   const macro: MacroConfig = { ...space.macro, ...config.macro };
@@ -42,7 +51,8 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
   };
   progress.log(`run ${run.id}: ${run.dir}`);
   const data = buildWorkerDataSets(dataset, config);
-  writeLabels(run, labels);
+  if (history) checkLabels(run, labels);
+  else writeLabels(run, labels);
   const executor = await createExecutor(config, {
     runId: run.id,
     engine: options.engine,
@@ -52,7 +62,11 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
     onProgress: (p) => progress.epoch(p),
   });
   const workers = executor.concurrency;
-  journal.append({ event: 'run-started', methods: config.methods, engine: options.engine, workers });
+  journal.append(
+    history
+      ? { event: 'run-resumed', engine: options.engine, workers }
+      : { event: 'run-started', methods: config.methods, engine: options.engine, workers },
+  );
   const pools: { pool: MethodPool; selection: 'first' | 'configured' }[] = [];
   try {
     for (const method of config.methods) {
@@ -68,6 +82,10 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
         training: config.training,
         validationLabels: labels.validation,
         numClasses: labels.numClasses,
+        resume: history && {
+          events: history.filter((event) => 'method' in event && event.method === method),
+          readMember: (trial) => readMember(run, method, trial, config.shift.severities, labels),
+        },
         onMemberDone: ({ trial, member, failure }) =>
           progress.trialDone(
             method,
@@ -128,4 +146,36 @@ function writeLabels(run: RunFolder, labels: Labels): void {
   for (const split of ['validation', 'test'] as const) {
     writeNpy(join(dir, `${split}.npy`), { dtype: 'uint8', shape: [labels[split].length], data: labels[split] });
   }
+}
+
+/** On resume, the data must be the data the run started with. */
+function checkLabels(run: RunFolder, labels: Labels): void {
+  for (const split of ['validation', 'test'] as const) {
+    const path = join(run.dir, 'labels', `${split}.npy`);
+    const stored = asLabels(readNpy(path), labels.numClasses, path);
+    const same = stored.length === labels[split].length && stored.every((label, i) => label === labels[split][i]);
+    if (!same) {
+      throw new JournalError(`${path}: the ${split} labels differ from the data loaded now; resume with the data the run started with (config.json, dataset)`);
+    }
+  }
+}
+
+/** A finished member read back from its folder, or undefined when its files are incomplete. */
+function readMember(run: RunFolder, method: string, trial: Trial, severities: number[], labels: Labels): Omit<PoolMember, 'genotypeId'> | undefined {
+  const files = readMemberFiles(run.memberDir(method, trial.id), severities, {
+    validation: labels.validation.length,
+    test: labels.test.length,
+    numClasses: labels.numClasses,
+  });
+  if (!files) return undefined;
+  return {
+    trialId: trial.id,
+    genotype: trial.genotype,
+    seed: trial.seed,
+    validationProbs: files.validationProbs,
+    testProbs: files.testProbs,
+    validationNll: nll(files.validationProbs[0]!, labels.validation, labels.numClasses),
+    seconds: files.seconds,
+    lossCurve: files.lossCurve,
+  };
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The CLI entry next to the code under test: dist/src/cli/main.js when compiled, src/cli/main.ts under tsx. */
@@ -7,12 +7,21 @@ export const CLI_PATH = fileURLToPath(new URL(`../../src/cli/main${extension}`, 
 
 export interface CliResult {
   code: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
 
+export interface CliOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  /** Called with the child right after it started, e.g. to kill it at some moment. */
+  onSpawn?: (child: ChildProcess) => void;
+}
+
 /** Runs `nes <args>` in a child process (with the same loader flags, e.g. tsx, as this process). */
-export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...process.execArgv.filter((a) => !a.startsWith('--test')), CLI_PATH, ...args], {
       cwd: options.cwd,
@@ -25,9 +34,10 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
     child.stderr.on('data', (chunk) => (stderr += chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, signal, stdout, stderr });
     });
+    options.onSpawn?.(child);
   });
 }

@@ -1,0 +1,108 @@
+import { ENGINE_NAMES } from '../train/engine.js';
+import { queueNameForRun } from '../farm/redis/protocol.js';
+import type { RedisWorkerOptions } from '../farm/redis/worker.js';
+import { intFlag, parseFlags } from './args.js';
+import { UsageError } from './usage-error.js';
+
+export const workerHelp = `Usage: nes worker --redis URL [--run ID | --queue NAME] [--concurrency 1] [--device N] [--backend ENGINE]
+
+Trains candidates for searches run with execution.executor "redis" (nes search on another machine):
+takes training jobs from the run's BullMQ queue on Redis, rebuilds the run's data set here once,
+trains, and sends predictions and weights back. Runs until stopped: SIGINT/SIGTERM finishes the
+trainings in progress first; a second signal stops at once (those jobs go to other workers).
+
+  --redis URL           redis://[user:password@]host:port[/db], or rediss://… for TLS (default: $NES_REDIS_URL)
+  --run ID              serve only the run with this id (queue nes-ID)
+  --queue NAME          serve only this queue (comma-separated for several)
+                        (neither: serve every active run, and new runs as they start)
+  --concurrency N       trainings at a time in this process, one thread each (default 1;
+                        CPU engines: at most one per core, e.g. one process with N = cores)
+  --device N            GPU for this process (sets CUDA_VISIBLE_DEVICES=N before tfjs-node-gpu loads;
+                        start one worker process per GPU)
+  --backend ENGINE      auto, tfjs-node-gpu, tfjs-node, wasm or cpu (default: the coordinator's engine)
+  --data-dir DIR        this machine's folder with the Fashion-MNIST files, if the run used --data-dir
+  --prefix P            Redis key prefix, as the coordinator's (default: nes)
+  --lock-seconds S      job lock, renewed every S/2 s while training; a worker that dies loses its
+                        job after at most S + stalled-seconds (default 30)
+  --stalled-seconds S   how often to look for jobs of dead workers (default 30)
+  --max-stalled N       worker losses a job survives before it fails (default 2)
+  --quiet               no per-job lines`;
+
+export async function workerCommand(args: string[], hooks: Pick<RedisWorkerOptions, 'beforeTrain'> = {}): Promise<number> {
+  const flags = parseFlags('worker', args, {
+    redis: { type: 'string' },
+    run: { type: 'string' },
+    queue: { type: 'string' },
+    concurrency: { type: 'string' },
+    device: { type: 'string' },
+    backend: { type: 'string' },
+    'data-dir': { type: 'string' },
+    prefix: { type: 'string' },
+    'lock-seconds': { type: 'string' },
+    'stalled-seconds': { type: 'string' },
+    'max-stalled': { type: 'string' },
+    quiet: { type: 'boolean' },
+  });
+  if (flags.help) {
+    console.log(workerHelp);
+    return 0;
+  }
+  const url = flags.redis ?? process.env['NES_REDIS_URL'];
+  if (!url) throw new UsageError('nes worker: --redis URL is required (or set NES_REDIS_URL), e.g. --redis redis://10.0.0.5:6379');
+  if (!/^rediss?:\/\/[^/]/.test(url)) throw new UsageError(`nes worker: --redis expects a redis:// or rediss:// URL, got "${url}"`);
+  if (flags.run !== undefined && flags.queue !== undefined) throw new UsageError('nes worker: use --run or --queue, not both');
+  const queues = flags.run !== undefined ? [queueNameForRun(flags.run)] : flags.queue?.split(',').map((q) => q.trim()).filter(Boolean);
+  if (flags.backend !== undefined && flags.backend !== 'auto' && !(ENGINE_NAMES as readonly string[]).includes(flags.backend)) {
+    throw new UsageError(`nes worker: --backend "${flags.backend}" is not known; use auto, ${ENGINE_NAMES.join(', ')}`);
+  }
+  if (flags.device !== undefined) {
+    if (!/^\d+(,\d+)*$/.test(flags.device)) throw new UsageError(`nes worker: --device expects a GPU index like 0, got "${flags.device}"`);
+    // Read by libtensorflow when tfjs-node-gpu loads, i.e. in the training threads started later.
+    process.env['CUDA_VISIBLE_DEVICES'] = flags.device;
+  }
+  const seconds = (name: 'lock-seconds' | 'stalled-seconds'): number | undefined => {
+    const value = flags[name];
+    if (value === undefined) return undefined;
+    const number = Number(value);
+    if (!Number.isFinite(number) || number <= 0) throw new UsageError(`nes worker: --${name} expects a number of seconds > 0, got "${value}"`);
+    return Math.round(number * 1000);
+  };
+
+  const { RedisTrainingWorker } = await import('../farm/redis/worker.js');
+  const worker = new RedisTrainingWorker({
+    url,
+    queues,
+    prefix: flags.prefix,
+    concurrency: intFlag('worker', 'concurrency', flags.concurrency),
+    engine: flags.backend,
+    dataDir: flags['data-dir'],
+    lockMs: seconds('lock-seconds'),
+    stalledIntervalMs: seconds('stalled-seconds'),
+    maxStalledCount: intFlag('worker', 'max-stalled', flags['max-stalled'], 0),
+    log: flags.quiet ? (line) => (line.startsWith('worker: serving') || line.startsWith('worker: waiting') ? console.log(line) : undefined) : (line) => console.log(line),
+    beforeTrain: hooks.beforeTrain,
+  });
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      console.log(`worker: ${signal}: finishing the trainings in progress (${signal} again to stop now)`);
+      void worker.close();
+    } else {
+      // The jobs in progress keep their lock until it expires; then other workers retake them.
+      console.log(`worker: ${signal}: stopping now; the jobs in progress go to other workers once their lock expires`);
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await worker.start();
+    await worker.done;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  console.log('worker: stopped');
+  return 0;
+}

@@ -1,0 +1,18 @@
+/**
+ * One-off piscina task of `nes worker`: rebuilds a run's data sets from its DatasetReference
+ * (loading Fashion-MNIST and corrupting the shifted splits takes seconds of CPU, which must not
+ * block the main thread's lock renewals). The buffers are SharedArrayBuffers: returning them shares them.
+ */
+import { loadFashionMnist } from '../../data/fashion-mnist.js';
+import { buildWorkerDataSets } from '../../search/shifted-sets.js';
+import type { WorkerDataSets } from '../types.js';
+import { dataFingerprint, type DatasetReference } from './protocol.js';
+
+export default function buildData({ reference, dataDir }: { reference: DatasetReference; dataDir?: string }): {
+  data: WorkerDataSets;
+  fingerprint: string;
+} {
+  const dataset = loadFashionMnist({ dataDir, seed: reference.seed, shared: true, trainLimit: reference.trainLimit });
+  const data = buildWorkerDataSets(dataset, { seed: reference.seed, shift: reference.shift });
+  return { data, fingerprint: dataFingerprint(data) };
+}

@@ -1,0 +1,282 @@
+import { Queue, QueueEvents, type Job } from 'bullmq';
+import { writeMemberFiles } from '../member-files.js';
+import type { ExecutorOptions, ExecutorResult, TrainingExecutor } from '../executor.js';
+import type { TrainProgress, TrainTask } from '../types.js';
+import {
+  DEFAULT_PREFIX,
+  MEMBER_FORMAT,
+  connectionFor,
+  decodeMember,
+  jobIdFor,
+  queueNameForRun,
+  registryClient,
+  registryKey,
+  type DatasetReference,
+  type TrainJobData,
+  type TrainJobResult,
+} from './protocol.js';
+
+export interface RedisExecutorOptions extends ExecutorOptions {
+  /** redis://[user:password@]host:port[/db] or rediss://… (TLS). */
+  url: string;
+  runId: string;
+  /** How the workers rebuild this run's data (see datasetReference). */
+  dataset: DatasetReference;
+  /** Jobs kept in flight (queued or training). Default 4; set it to the total worker slots. */
+  concurrency?: number;
+  /** Key prefix of the BullMQ keys and of the run registry. Default "nes". */
+  prefix?: string;
+  /** Default queueNameForRun(runId). */
+  queueName?: string;
+  /** First retry delay; later ones double (exponential backoff). Default 2000 ms. */
+  backoffMs?: number;
+  /** How often unfinished jobs are also polled, in case an event was missed. Default 5000 ms. */
+  pollMs?: number;
+  /** How often the queue's entry in the run registry is refreshed. Default 5000 ms. */
+  heartbeatMs?: number;
+  /** Keep the queue's keys in Redis after close (default: obliterate them). */
+  keepQueue?: boolean;
+}
+
+interface Pending {
+  jobId: string;
+  task: Omit<TrainTask, 'progressChannel'>;
+  onAttemptFailed: (attempt: number, reason: string) => void;
+  /** The attempt now running, as the journal counts it. */
+  attempt: number;
+  settled: boolean;
+  resolve: (result: ExecutorResult) => void;
+  promise: Promise<ExecutorResult>;
+}
+
+/**
+ * Trains on `nes worker` processes anywhere that reach the same Redis, through a BullMQ queue per
+ * run (`nes-<runId>`). Each training is one job with id `<method>-<trialId>`: adding it twice is a
+ * no-op and its result is recorded once (the member files are written here, by the coordinator,
+ * from the job's return value). Attempts and backoff are BullMQ's; a worker that dies mid-job loses
+ * its lock and the job is retaken by another worker (stalled-job detection, configured on workers).
+ */
+export class RedisExecutor implements TrainingExecutor {
+  readonly concurrency: number;
+  readonly queueName: string;
+  private readonly prefix: string;
+  private readonly queue: Queue<TrainJobData, TrainJobResult>;
+  private readonly events: QueueEvents;
+  private readonly pending = new Map<string, Pending>();
+  private readonly poller: NodeJS.Timeout;
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly ready: Promise<void>;
+  private closed = false;
+
+  constructor(private readonly options: RedisExecutorOptions) {
+    this.concurrency = options.concurrency ?? 4;
+    this.prefix = options.prefix ?? DEFAULT_PREFIX;
+    this.queueName = options.queueName ?? queueNameForRun(options.runId);
+    const connection = connectionFor(options.url);
+    this.queue = new Queue(this.queueName, {
+      connection,
+      prefix: this.prefix,
+      // Completed events carry a member's predictions: keep the event stream short. Missed events
+      // are caught by polling.
+      streams: { events: { maxLen: 100 } },
+    });
+    this.events = new QueueEvents(this.queueName, { connection, prefix: this.prefix });
+    this.queue.on('error', (error) => this.warn(`queue: ${error.message}`));
+    this.events.on('error', (error) => this.warn(`queue events: ${error.message}`));
+    this.events.on('completed', ({ jobId, returnvalue }) => {
+      const entry = this.pending.get(jobId);
+      if (entry && !entry.settled) void this.finish(entry, parseResult(returnvalue));
+    });
+    this.events.on('failed', ({ jobId, failedReason }) => {
+      const entry = this.pending.get(jobId);
+      if (entry && !entry.settled) void this.fail(entry, failedReason);
+    });
+    this.events.on('delayed', ({ jobId }) => {
+      const entry = this.pending.get(jobId);
+      if (entry && !entry.settled) void this.attemptFailed(entry);
+    });
+    this.events.on('stalled', ({ jobId }) => {
+      const entry = this.pending.get(jobId);
+      if (entry && !entry.settled) this.reportAttemptFailure(entry, 'worker lost: its job lock expired (stalled); the job is retaken');
+    });
+    this.events.on('progress', ({ jobId, data }) => {
+      const entry = this.pending.get(jobId);
+      if (entry && !entry.settled && typeof data === 'object' && data !== null) options.onProgress?.(data as TrainProgress);
+    });
+    this.ready = Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady()]).then(() => this.register());
+    this.ready.catch(() => {});
+    this.heartbeat = setInterval(() => void this.register().catch(() => {}), options.heartbeatMs ?? 5000);
+    this.heartbeat.unref();
+    this.poller = setInterval(() => void this.poll(), options.pollMs ?? 5000);
+    this.poller.unref();
+  }
+
+  train(task: Omit<TrainTask, 'progressChannel'>, onAttemptFailed: (attempt: number, reason: string) => void = () => {}): Promise<ExecutorResult> {
+    if (this.closed) return Promise.resolve({ status: 'failed', reason: 'the Redis executor is closed', attempts: 0 });
+    const jobId = jobIdFor(task);
+    const existing = this.pending.get(jobId);
+    if (existing) return existing.promise;
+    let resolve!: (result: ExecutorResult) => void;
+    const promise = new Promise<ExecutorResult>((r) => (resolve = r));
+    const entry: Pending = { jobId, task, onAttemptFailed, attempt: 1, settled: false, resolve, promise };
+    this.pending.set(jobId, entry);
+    void this.enqueue(entry);
+    return promise;
+  }
+
+  private async enqueue(entry: Pending): Promise<void> {
+    try {
+      await this.ready;
+      await this.add(entry);
+      // The job may have finished before (e.g. added by an earlier coordinator of this run).
+      await this.check(entry);
+    } catch (error) {
+      this.settle(entry, { status: 'failed', reason: `could not queue the job on Redis: ${describe(error)}`, attempts: entry.attempt });
+    }
+  }
+
+  private async add(entry: Pending): Promise<void> {
+    const { memberDir: _memberDir, ...task } = entry.task;
+    await this.queue.add(
+      'train',
+      { task, dataset: this.options.dataset, engine: this.options.engine, taskTimeoutMs: this.options.taskTimeoutMs },
+      {
+        jobId: entry.jobId,
+        attempts: this.options.maxAttempts,
+        backoff: { type: 'exponential', delay: this.options.backoffMs ?? 2000 },
+        removeOnComplete: false,
+        removeOnFail: false,
+      },
+    );
+  }
+
+  /** Looks the job up in Redis and settles the entry if the job has finished. */
+  private async check(entry: Pending): Promise<void> {
+    const job = await this.queue.getJob(entry.jobId);
+    if (entry.settled) return;
+    if (!job) {
+      // Removed behind our back (e.g. the queue was cleaned): queue it again.
+      await this.add(entry);
+      return;
+    }
+    const state = await job.getState();
+    if (state === 'completed') await this.finish(entry, parseResult(job.returnvalue), job);
+    else if (state === 'failed') await this.fail(entry, job.failedReason, job);
+  }
+
+  private async poll(): Promise<void> {
+    if (this.closed) return;
+    for (const entry of this.pending.values()) {
+      if (entry.settled) continue;
+      try {
+        await this.check(entry);
+      } catch {
+        // Redis unreachable for now: ioredis reconnects, the next poll tries again.
+      }
+    }
+  }
+
+  private async finish(entry: Pending, result: TrainJobResult | undefined, job?: Job): Promise<void> {
+    if (entry.settled) return;
+    // Settled first: a completion seen twice (event and poll) writes the member files once.
+    entry.settled = true;
+    const attempts = await this.attemptsOf(entry, job);
+    let outcome: ExecutorResult;
+    try {
+      if (!result) throw new Error('the job finished without a result');
+      if (result.status === 'failed') {
+        outcome = { status: 'failed', reason: result.reason, attempts };
+      } else {
+        if (result.format !== MEMBER_FORMAT) throw new Error(`unknown result format "${String(result.format)}"`);
+        const member = decodeMember(result.payload);
+        writeMemberFiles(entry.task.memberDir, { ...member, trialId: entry.task.trial.id }, this.options.data.numClasses);
+        const { model: _model, ...rest } = member;
+        outcome = { status: 'finished', ...rest, attempts };
+      }
+    } catch (error) {
+      outcome = { status: 'failed', reason: `could not record the result of job ${entry.jobId}: ${describe(error)}`, attempts };
+    }
+    this.resolveEntry(entry, outcome);
+    // The member is on disk now: free Redis of its predictions.
+    await this.queue.remove(entry.jobId).catch(() => {});
+  }
+
+  private async fail(entry: Pending, reason: string | undefined, job?: Job): Promise<void> {
+    if (entry.settled) return;
+    entry.settled = true;
+    this.resolveEntry(entry, { status: 'failed', reason: reason || 'the job failed', attempts: await this.attemptsOf(entry, job) });
+  }
+
+  /** A failed attempt that BullMQ will retry after its backoff: report it with the worker's reason. */
+  private async attemptFailed(entry: Pending): Promise<void> {
+    const job = await this.queue.getJob(entry.jobId).catch(() => undefined);
+    this.reportAttemptFailure(entry, job?.failedReason || 'attempt failed');
+  }
+
+  private reportAttemptFailure(entry: Pending, reason: string): void {
+    if (entry.settled) return;
+    entry.onAttemptFailed(entry.attempt, reason);
+    entry.attempt++;
+  }
+
+  private async attemptsOf(entry: Pending, job?: Job): Promise<number> {
+    const fetched = job ?? (await this.queue.getJob(entry.jobId).catch(() => undefined));
+    return Math.max(entry.attempt, fetched?.attemptsStarted ?? 0, fetched?.attemptsMade ?? 0);
+  }
+
+  private settle(entry: Pending, result: ExecutorResult): void {
+    if (entry.settled) return;
+    entry.settled = true;
+    this.resolveEntry(entry, result);
+  }
+
+  private resolveEntry(entry: Pending, result: ExecutorResult): void {
+    entry.resolve(result);
+  }
+
+  private async register(): Promise<void> {
+    if (this.closed) return;
+    const client = registryClient(await this.queue.client);
+    await client.zadd(registryKey(this.prefix), Date.now(), this.queueName);
+  }
+
+  private warn(message: string): void {
+    if (!this.closed) process.emitWarning(`nes redis executor (${this.queueName}): ${message}`);
+  }
+
+  /** Stops listening, unregisters the run's queue and (unless keepQueue) deletes its keys. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.poller);
+    clearInterval(this.heartbeat);
+    for (const entry of this.pending.values()) {
+      this.settle(entry, { status: 'failed', reason: 'the Redis executor was closed before the job finished', attempts: entry.attempt });
+    }
+    try {
+      const client = registryClient(await this.queue.client);
+      await client.zrem(registryKey(this.prefix), this.queueName);
+      if (!this.options.keepQueue) await this.queue.obliterate({ force: true });
+    } catch (error) {
+      process.emitWarning(`nes redis executor (${this.queueName}): cleanup on close failed: ${describe(error)}`);
+    }
+    await this.events.close();
+    await this.queue.close();
+  }
+}
+
+function parseResult(value: unknown): TrainJobResult | undefined {
+  if (typeof value === 'string') {
+    try {
+      return JSON.parse(value) as TrainJobResult;
+    } catch {
+      return undefined;
+    }
+  }
+  return (value ?? undefined) as TrainJobResult | undefined;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

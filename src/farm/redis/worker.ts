@@ -1,0 +1,297 @@
+import { hostname } from 'node:os';
+import { MessageChannel } from 'node:worker_threads';
+import { RedisConnection, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Piscina } from 'piscina';
+import type { WorkerDataSets, TrainProgress } from '../types.js';
+import {
+  DEFAULT_PREFIX,
+  connectionFor,
+  redactUrl,
+  registryClient,
+  registryKey,
+  type DatasetReference,
+  type TrainJobData,
+  type TrainJobResult,
+} from './protocol.js';
+import type { ThreadTask } from './train-thread.js';
+
+export interface RedisWorkerOptions {
+  /** redis://[user:password@]host:port[/db] or rediss://… (TLS). */
+  url: string;
+  /** Key prefix; must match the coordinator's. Default "nes". */
+  prefix?: string;
+  /** Serve exactly these queues. Absent: serve every queue in the run registry, polling for new runs. */
+  queues?: string[];
+  /** Trainings at a time in this process, each in its own thread. Default 1. */
+  concurrency?: number;
+  /** Engine to train with; default the coordinator's (named in each job). "auto" picks the best here. */
+  engine?: string;
+  /** Where the Fashion-MNIST files are on this machine (overrides the coordinator's dataDir). */
+  dataDir?: string;
+  /**
+   * BullMQ job lock, renewed every lockMs/2 while a job trains. A worker that dies stops renewing;
+   * its job is retaken once the lock has expired and a stalled check runs. Default 30 000 ms.
+   */
+  lockMs?: number;
+  /** How often this worker looks for jobs whose lock expired. Default 30 000 ms. */
+  stalledIntervalMs?: number;
+  /** Worker losses a job survives before it fails. Default 2. */
+  maxStalledCount?: number;
+  /** How often the run registry is read (discovery mode). Default 2000 ms. */
+  discoveryMs?: number;
+  /** Runs whose coordinator has not refreshed its registry entry for this long are not served. Default 60 000 ms. */
+  registryTtlMs?: number;
+  log?: (line: string) => void;
+  /** Called when a job has been taken, before it trains (tests use it to kill a worker mid-job). */
+  beforeTrain?: (job: Job<TrainJobData, TrainJobResult>) => Promise<void>;
+}
+
+interface Workspace {
+  key: string;
+  pool: Piscina;
+  fingerprint: string;
+  active: number;
+}
+
+/** At most this many data sets (and their thread pools) are kept per process. */
+const MAX_WORKSPACES = 2;
+
+/**
+ * The worker side of the Redis executor: BullMQ workers on one or several run queues, training
+ * each job in a piscina thread pool built for the job's data set (rebuilt here from the job's
+ * DatasetReference once, checked against its fingerprint, and cached).
+ */
+export class RedisTrainingWorker {
+  private readonly prefix: string;
+  private readonly concurrency: number;
+  private readonly workers = new Map<string, Worker<TrainJobData, TrainJobResult>>();
+  private readonly workspaces = new Map<string, Promise<Workspace>>();
+  private readonly slots: Semaphore;
+  private readonly log: (line: string) => void;
+  private registry?: RedisConnection;
+  private discovery?: NodeJS.Timeout;
+  private closing?: Promise<void>;
+  private resolveDone!: () => void;
+  /** Resolves when the worker has closed. */
+  readonly done = new Promise<void>((resolve) => (this.resolveDone = resolve));
+
+  constructor(private readonly options: RedisWorkerOptions) {
+    connectionFor(options.url);
+    this.prefix = options.prefix ?? DEFAULT_PREFIX;
+    this.concurrency = options.concurrency ?? 1;
+    this.slots = new Semaphore(this.concurrency);
+    this.log = options.log ?? ((line) => console.log(line));
+  }
+
+  /** Starts serving: the given queues, or those of the run registry (and new ones as they appear). */
+  async start(): Promise<void> {
+    if (this.options.queues && this.options.queues.length > 0) {
+      for (const name of this.options.queues) this.serve(name);
+      this.log(`worker: serving ${this.options.queues.join(', ')} on ${redactUrl(this.options.url)}, ${this.concurrency} at a time`);
+      return;
+    }
+    this.registry = new RedisConnection(connectionFor(this.options.url), { shared: false });
+    this.registry.on('error', (error: Error) => this.log(`worker: registry connection: ${error.message}`));
+    this.log(`worker: waiting for runs in ${registryKey(this.prefix)} on ${redactUrl(this.options.url)}, ${this.concurrency} at a time`);
+    await this.discover();
+    this.discovery = setInterval(() => void this.discover(), this.options.discoveryMs ?? 2000);
+  }
+
+  /** The queues being served now. */
+  get queues(): string[] {
+    return [...this.workers.keys()];
+  }
+
+  private async discover(): Promise<void> {
+    if (this.closing || !this.registry) return;
+    let active: string[];
+    try {
+      const client = registryClient(await this.registry.client);
+      active = await client.zrangebyscore(registryKey(this.prefix), Date.now() - (this.options.registryTtlMs ?? 60_000), '+inf');
+    } catch (error) {
+      this.log(`worker: cannot read the run registry: ${(error as Error).message}`);
+      return;
+    }
+    if (this.closing) return;
+    for (const name of active) if (!this.workers.has(name)) this.serve(name);
+    for (const name of this.workers.keys()) {
+      if (!active.includes(name)) void this.stopServing(name);
+    }
+  }
+
+  private serve(name: string): void {
+    const worker = new Worker<TrainJobData, TrainJobResult>(name, (job) => this.process(name, job), {
+      connection: connectionFor(this.options.url),
+      prefix: this.prefix,
+      concurrency: this.concurrency,
+      lockDuration: this.options.lockMs ?? 30_000,
+      stalledInterval: this.options.stalledIntervalMs ?? 30_000,
+      maxStalledCount: this.options.maxStalledCount ?? 2,
+    });
+    worker.on('error', (error) => this.log(`worker: ${name}: ${error.message}`));
+    worker.on('failed', (job, error) => {
+      if (job) this.log(`worker: ${name} ${job.id}: attempt ${job.attemptsStarted} failed: ${error.message}`);
+    });
+    this.workers.set(name, worker);
+    if (!this.options.queues) this.log(`worker: serving ${name}`);
+  }
+
+  private async stopServing(name: string): Promise<void> {
+    const worker = this.workers.get(name);
+    if (!worker) return;
+    this.workers.delete(name);
+    this.log(`worker: run ${name} ended; no longer serving it`);
+    await worker.close().catch(() => {});
+  }
+
+  private async process(queue: string, job: Job<TrainJobData, TrainJobResult>): Promise<TrainJobResult> {
+    await this.slots.acquire();
+    const label = `${queue} ${job.id}`;
+    let workspace: Workspace | undefined;
+    try {
+      this.log(`worker: ${label}: taken (attempt ${job.attemptsStarted})`);
+      await this.options.beforeTrain?.(job);
+      workspace = await this.workspaceFor(job.data);
+      workspace.active++;
+      const started = Date.now();
+      const result = await this.train(workspace, job);
+      this.log(
+        `worker: ${label}: ${result.status === 'finished' ? 'finished' : `failed (${result.reason})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
+      return result;
+    } finally {
+      if (workspace) workspace.active--;
+      this.slots.release();
+    }
+  }
+
+  private async train(workspace: Workspace, job: Job<TrainJobData, TrainJobResult>): Promise<TrainJobResult> {
+    const { port1, port2 } = new MessageChannel();
+    port1.on('message', (progress: TrainProgress) => void job.updateProgress({ ...progress }).catch(() => {}));
+    const abort = new AbortController();
+    const timeoutMs = job.data.taskTimeoutMs;
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    try {
+      const task: ThreadTask = { task: job.data.task, progress: port2 };
+      return (await workspace.pool.run(task, { transferList: [port2], signal: abort.signal })) as TrainJobResult;
+    } catch (error) {
+      // A timeout fails the job without a retry, like the local farm's.
+      if (abort.signal.aborted) throw new UnrecoverableError(`timed out after ${timeoutMs / 1000} s`);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      port1.close();
+    }
+  }
+
+  /** The thread pool (and data) for a job's data set and engine: built once, reused by later jobs. */
+  private async workspaceFor(data: TrainJobData): Promise<Workspace> {
+    const engine = this.options.engine ?? data.engine;
+    const { fingerprint: _fingerprint, ...reference } = data.dataset;
+    const key = JSON.stringify({ reference, fingerprint: data.dataset.fingerprint, engine });
+    let workspace = this.workspaces.get(key);
+    if (!workspace) {
+      await this.evictIdle();
+      workspace = this.buildWorkspace(key, data.dataset, engine);
+      this.workspaces.set(key, workspace);
+      // A failed build is not cached: the next job tries again (e.g. after the data was copied here).
+      workspace.catch(() => this.workspaces.delete(key));
+    }
+    return workspace;
+  }
+
+  private async buildWorkspace(key: string, reference: DatasetReference, engine: string): Promise<Workspace> {
+    const dataDir = this.options.dataDir ?? reference.dataDir;
+    const started = Date.now();
+    let built: { data: WorkerDataSets; fingerprint: string };
+    try {
+      built = await buildDataInThread(reference, dataDir);
+    } catch (error) {
+      throw new UnrecoverableError(
+        `worker ${hostname()}: cannot rebuild the data set (${(error as Error).message}); ` +
+          `start the worker with --data-dir pointing at this machine's copy of the Fashion-MNIST files`,
+      );
+    }
+    if (built.fingerprint !== reference.fingerprint) {
+      throw new UnrecoverableError(
+        `worker ${hostname()}: the data rebuilt here (from ${dataDir ?? 'the embedded subset'}) differs from the coordinator's ` +
+          `(fingerprint ${built.fingerprint.slice(0, 12)} ≠ ${reference.fingerprint.slice(0, 12)}); use the same Fashion-MNIST files and nes version`,
+      );
+    }
+    this.log(
+      `worker: data ${reference.name} (${built.data.train.count} train images, severities ${reference.shift.severities.join(',')}) ready in ${((Date.now() - started) / 1000).toFixed(1)} s; engine ${engine}`,
+    );
+    const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+    const pool = new Piscina({
+      filename: new URL(`./train-thread${extension}`, import.meta.url).href,
+      minThreads: this.concurrency,
+      maxThreads: this.concurrency,
+      concurrentTasksPerWorker: 1,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      workerData: { engine, data: built.data },
+    });
+    return { key, pool, fingerprint: built.fingerprint, active: 0 };
+  }
+
+  private async evictIdle(): Promise<void> {
+    if (this.workspaces.size < MAX_WORKSPACES) return;
+    for (const [key, promise] of this.workspaces) {
+      if (this.workspaces.size < MAX_WORKSPACES) break;
+      const workspace = await promise.catch(() => undefined);
+      if (workspace && workspace.active === 0) {
+        this.workspaces.delete(key);
+        await workspace.pool.destroy();
+      }
+    }
+  }
+
+  /**
+   * Stops taking jobs. Graceful (default): waits for the trainings in progress to finish and
+   * report. force: returns at once; the jobs in progress are retaken elsewhere once their lock expires.
+   */
+  close(force = false): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.discovery) clearInterval(this.discovery);
+      await Promise.all([...this.workers.values()].map((worker) => worker.close(force).catch(() => {})));
+      this.workers.clear();
+      for (const promise of this.workspaces.values()) {
+        const workspace = await promise.catch(() => undefined);
+        await workspace?.pool.destroy();
+      }
+      this.workspaces.clear();
+      await this.registry?.close().catch(() => {});
+      this.resolveDone();
+    })();
+    return this.closing;
+  }
+}
+
+async function buildDataInThread(reference: DatasetReference, dataDir: string | undefined): Promise<{ data: WorkerDataSets; fingerprint: string }> {
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const pool = new Piscina({ filename: new URL(`./data-thread${extension}`, import.meta.url).href, minThreads: 0, maxThreads: 1 });
+  try {
+    return (await pool.run({ reference, dataDir })) as { data: WorkerDataSets; fingerprint: string };
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/** Counts trainings in progress across every served queue. */
+class Semaphore {
+  private waiting: (() => void)[] = [];
+  constructor(private available: number) {}
+
+  async acquire(): Promise<void> {
+    if (this.available > 0) {
+      this.available--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.available++;
+  }
+}

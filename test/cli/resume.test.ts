@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, mkdtempSync, writeFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readNpy } from '../../src/data/npy.js';
+import { createRng } from '../../src/util/rng.js';
+import { runCli } from '../helpers/cli.js';
+
+const BUDGET = 16;
+const config = {
+  seed: 11,
+  methods: ['rs'],
+  budget: BUDGET,
+  ensembleSizes: [3],
+  macro: { cells: 2, channels: 4 },
+  dataset: { trainLimit: 48 },
+  training: { epochs: 1, batchSize: 24 },
+  shift: { severities: [0] },
+  evaluation: { anytimeStep: 8 },
+  execution: { workers: 2 },
+};
+
+interface Results {
+  methods: { rs: { pool: { trialId: number; genotypeId: string; seed: number; validation: { nll: number } }[] } };
+}
+
+test('a search killed with SIGKILL at random moments resumes to the same pool as an uninterrupted run', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nes-resume-'));
+  const configPath = join(dir, 'config.json');
+  writeFileSync(configPath, JSON.stringify(config));
+  const runsDir = join(dir, 'runs');
+
+  const reference = await runCli(['search', '--config', configPath, '--runs-dir', runsDir, '--run-id', 'reference', '--quiet']);
+  assert.equal(reference.code, 0, reference.stderr);
+
+  const rng = createRng('kill-moments');
+  const journalPath = join(runsDir, 'killed', 'journal.jsonl');
+  const start = ['search', '--config', configPath, '--runs-dir', runsDir, '--run-id', 'killed', '--quiet'];
+  const resume = ['search', '--resume', join(runsDir, 'killed'), '--quiet'];
+  let kills = 0;
+  for (;;) {
+    const args = existsSync(journalPath) ? resume : start;
+    if (kills >= 10) {
+      const last = await runCli(args);
+      assert.equal(last.code, 0, last.stderr);
+      break;
+    }
+    const attempt = await runUntilKilled(args, journalPath, rng);
+    if (attempt.signal !== 'SIGKILL') assert.fail(`the search finished after only ${kills} kills; give it a larger budget`);
+    kills++;
+  }
+
+  const runDir = join(runsDir, 'killed');
+  const events = readFileSync(join(runDir, 'journal.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+  assert.ok(events.filter((e) => e.event === 'run-resumed').length >= 10);
+  // Each trial finished exactly once: nothing completed was trained again or lost.
+  const finished = events.filter((e) => e.event === 'finished').map((e) => e.trialId).sort((a, b) => a - b);
+  assert.deepEqual(finished, Array.from({ length: BUDGET }, (_, i) => i));
+
+  const killed = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')) as Results;
+  const uninterrupted = JSON.parse(readFileSync(join(runsDir, 'reference', 'results.json'), 'utf8')) as Results;
+  const summary = (r: Results) => r.methods.rs.pool.map((m) => [m.trialId, m.genotypeId, m.seed]);
+  assert.equal(killed.methods.rs.pool.length, BUDGET);
+  assert.deepEqual(summary(killed), summary(uninterrupted));
+  // Same seeds, same engine: retrained members are the same networks.
+  killed.methods.rs.pool.forEach((member, i) =>
+    assert.ok(Math.abs(member.validation.nll - uninterrupted.methods.rs.pool[i]!.validation.nll) < 1e-5, `trial ${member.trialId}`),
+  );
+
+  // Every member's files are complete and readable.
+  for (const member of readdirSync(join(runDir, 'members', 'rs'))) {
+    const memberDir = join(runDir, 'members', 'rs', member);
+    const model = JSON.parse(readFileSync(join(memberDir, 'model.json'), 'utf8'));
+    const weightBytes = model.weightsManifest[0].weights.reduce(
+      (sum: number, w: { shape: number[] }) => sum + 4 * w.shape.reduce((a, b) => a * b, 1),
+      0,
+    );
+    assert.equal(statSync(join(memberDir, 'weights.bin')).size, weightBytes);
+    assert.deepEqual(readNpy(join(memberDir, 'validation.npy')).shape.length, 2);
+    assert.deepEqual(readNpy(join(memberDir, 'test.npy')).shape.length, 2);
+  }
+});
+
+/**
+ * Starts the CLI and kills it with SIGKILL at a random point of the search: once the journal has
+ * grown by 1–6 events since the start, plus 0–300 ms.
+ */
+function runUntilKilled(args: string[], journalPath: string, rng: ReturnType<typeof createRng>) {
+  const eventsBefore = countLines(journalPath);
+  const target = eventsBefore + 1 + rng.int(6);
+  const extraDelay = rng.next() * 300;
+  return runCli(args, {
+    onSpawn: (child) => {
+      const poll = setInterval(() => {
+        if (countLines(journalPath) < target) return;
+        clearInterval(poll);
+        setTimeout(() => child.kill('SIGKILL'), extraDelay);
+      }, 20);
+      child.on('exit', () => clearInterval(poll));
+    },
+  });
+}
+
+function countLines(path: string): number {
+  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').length - 1 : 0;
+}
+
+test('resuming something that is not a run, or with other settings, is refused in one line', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nes-resume-bad-'));
+  const missing = await runCli(['search', '--resume', join(dir, 'nope')]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /no such run folder/);
+  const notRun = await runCli(['search', '--resume', dir]);
+  assert.equal(notRun.code, 2);
+  assert.match(notRun.stderr, /not a nes run folder \(no config\.json\)/);
+  const extra = await runCli(['search', '--resume', dir, '--budget', '3']);
+  assert.equal(extra.code, 2);
+  assert.match(extra.stderr, /--resume takes the config of the run; drop --budget/);
+});
