@@ -1,10 +1,14 @@
 /**
- * Training gradients for the wasm backend. tfjs-backend-wasm 4.22 lacks Conv2DBackpropFilter and
+ * Training kernels for the wasm backend. tfjs-backend-wasm 4.22 lacks Conv2DBackpropFilter and
  * the depthwise backprops, and its Conv2DBackpropInput is a slow loop; we register composite
  * kernels built on its fast XNNPACK forward convs, for backend 'wasm' only, and replace the pooling
- * gradients and data-movement kernels (Slice, SplitV, Unpack, Concat, Tile, Transpose) whose stock versions
- * cost more than the convolutions of a DARTS training step. We also replace the
- * Conv2D / depthwise gradient definitions (global in tfjs) with ones that accept dilation > 1.
+ * gradients, data-movement kernels (Slice, SplitV, Unpack, Concat, Tile, Transpose, Identity,
+ * Cast), leading-axis Sum/Mean and FusedBatchNorm, whose stock versions cost more than the
+ * convolutions of a DARTS training step.
+ *
+ * Separately, registerGradientOverrides replaces gradient definitions, which tfjs keeps globally
+ * for every backend: Conv2D / depthwise gradients that accept dilation > 1, and leaner
+ * FusedBatchNorm and Mean gradients. initEngine (every engine) and train() register them.
  */
 import * as tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
