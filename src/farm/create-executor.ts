@@ -20,6 +20,8 @@ export async function createExecutor(
       const { RedisExecutor } = await import('./redis/executor.js');
       return new RedisExecutor({
         ...options,
+        // "auto" travels as is: each worker machine picks its own best engine (e.g. its GPU).
+        engine: config.execution.engine === 'auto' ? 'auto' : options.engine,
         url: config.execution.redis,
         dataset: datasetReference(config, options.data),
         concurrency: config.execution.workers ?? DEFAULT_REDIS_CONCURRENCY,
