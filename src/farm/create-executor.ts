@@ -17,7 +17,8 @@ export async function createExecutor(
     case 'redis': {
       if (!config.execution.redis) throw new Error('executor "redis" needs execution.redis, e.g. "redis://127.0.0.1:6379"');
       // Loaded only when asked for: a local run never touches bullmq/ioredis.
-      const { RedisExecutor } = await import('./redis/executor.js');
+      const { RedisExecutor, probeRedis } = await import('./redis/executor.js');
+      await probeRedis(config.execution.redis);
       return new RedisExecutor({
         ...options,
         // "auto" travels as is: each worker machine picks its own best engine (e.g. its GPU).

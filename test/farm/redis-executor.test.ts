@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
+import { Queue, QueueEvents, RedisConnection, Worker, type Job } from 'bullmq';
 import { readNpy } from '../../src/data/npy.js';
 import type { LabelledImages } from '../../src/data/types.js';
 import type { ExecutorResult } from '../../src/farm/executor.js';
-import { RedisExecutor } from '../../src/farm/redis/executor.js';
+import { probeRedis, RedisExecutor } from '../../src/farm/redis/executor.js';
 import {
   connectionFor,
   dataFingerprint,
@@ -198,4 +198,30 @@ test('a training that outlives taskTimeoutSeconds fails without a retry', async 
     await worker.close();
   }
   assert.ok(lines.some((line) => /rs-0: taken/.test(line)), lines.join('\n'));
+});
+
+test('an unreachable Redis is a clear error, not a hang', async () => {
+  const started = Date.now();
+  await assert.rejects(probeRedis('redis://:secret@127.0.0.1:1', 2000), (error: Error & { inputError?: boolean }) => {
+    assert.match(error.message, /cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1 \(.*ECONNREFUSED.*\)/);
+    assert.equal(error.inputError, true);
+    return true;
+  });
+  assert.ok(Date.now() - started < 2000);
+});
+
+test('a password in the URL reaches Redis; a wrong one is a clear error', async (t) => {
+  if ('skip' in redis) return t.skip(redis.skip);
+  const { url } = redis;
+  const admin = new RedisConnection(connectionFor(url), { shared: false });
+  const call = async (...args: string[]) => ((await admin.client) as unknown as { call(...a: string[]): Promise<unknown> }).call(...args);
+  await call('ACL', 'SETUSER', 'nes-test', 'on', '>s3cret', '~*', '&*', '+@all');
+  try {
+    const withUser = (password: string) => url.replace('redis://', `redis://nes-test:${password}@`);
+    await probeRedis(withUser('s3cret'), 2000);
+    await assert.rejects(probeRedis(withUser('wrong'), 2000), /cannot reach Redis at redis:\/\/nes-test:\*\*\*@.*WRONGPASS/);
+  } finally {
+    await call('ACL', 'DELUSER', 'nes-test');
+    await admin.close();
+  }
 });

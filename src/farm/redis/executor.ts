@@ -1,4 +1,4 @@
-import { Queue, QueueEvents, type Job } from 'bullmq';
+import { Queue, QueueEvents, RedisConnection, type Job } from 'bullmq';
 import { writeMemberFiles } from '../member-files.js';
 import type { ExecutorOptions, ExecutorResult, TrainingExecutor } from '../executor.js';
 import type { TrainProgress, TrainTask } from '../types.js';
@@ -9,6 +9,7 @@ import {
   decodeMember,
   jobIdFor,
   queueNameForRun,
+  redactUrl,
   registryClient,
   registryKey,
   type DatasetReference,
@@ -279,4 +280,34 @@ function parseResult(value: unknown): TrainJobResult | undefined {
 function describe(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
+}
+
+/**
+ * Connects once, without retrying, and resolves when Redis answers: a wrong host, port, password
+ * or TLS setting becomes one clear error instead of commands queued forever. The error is an input
+ * error (reported in one line by the CLI).
+ */
+export async function probeRedis(url: string, timeoutMs = 10_000): Promise<void> {
+  const connection = new RedisConnection(
+    { ...connectionFor(url), retryStrategy: () => null, connectTimeout: timeoutMs, lazyConnect: false },
+    { shared: false },
+  );
+  connection.on('error', () => {});
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      connection.client,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+      }),
+    ]);
+  } catch (error) {
+    throw Object.assign(
+      new Error(`cannot reach Redis at ${redactUrl(url)} (${(error as Error).message}); is redis-server running, and the URL (password, rediss:// for TLS) right?`),
+      { inputError: true },
+    );
+  } finally {
+    clearTimeout(timer);
+    await connection.disconnect().catch(() => {});
+  }
 }

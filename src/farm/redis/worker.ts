@@ -14,6 +14,7 @@ import {
   type TrainJobResult,
 } from './protocol.js';
 import type { ThreadTask } from './train-thread.js';
+import { probeRedis } from './executor.js';
 
 export interface RedisWorkerOptions {
   /** redis://[user:password@]host:port[/db] or rediss://… (TLS). */
@@ -85,6 +86,7 @@ export class RedisTrainingWorker {
 
   /** Starts serving: the given queues, or those of the run registry (and new ones as they appear). */
   async start(): Promise<void> {
+    await probeRedis(this.options.url);
     if (this.options.queues && this.options.queues.length > 0) {
       for (const name of this.options.queues) this.serve(name);
       this.log(`worker: serving ${this.options.queues.join(', ')} on ${redactUrl(this.options.url)}, ${this.concurrency} at a time`);
