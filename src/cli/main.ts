@@ -8,6 +8,7 @@ import { exportCommand, exportHelp } from './export-command.js';
 import { predictCommand, predictHelp } from './predict-command.js';
 import { reportCommand, reportHelp } from './report-command.js';
 import { corruptCommand, corruptHelp } from './corrupt-command.js';
+import { workerCommand, workerHelp } from './worker-command.js';
 import { UsageError } from './usage-error.js';
 
 const verbs: Record<string, { run: (args: string[]) => Promise<number>; help: string; summary: string }> = {
@@ -17,6 +18,7 @@ const verbs: Record<string, { run: (args: string[]) => Promise<number>; help: st
   predict: { run: predictCommand, help: predictHelp, summary: 'predict with an exported ensemble (.npy), with uncertainty' },
   report: { run: reportCommand, help: reportHelp, summary: 'write runs/<id>/report.html' },
   corrupt: { run: corruptCommand, help: corruptHelp, summary: 'write a corrupted copy of a data set (.npy, CIFAR-10-C layout)' },
+  worker: { run: workerCommand, help: workerHelp, summary: 'train candidates for a search on other machines (Redis queue)' },
   metrics: { run: metricsCommand, help: metricsHelp, summary: 'NLL, error, ECE, Brier, diversity of predictions (.npy)' },
 };
 

@@ -9,8 +9,12 @@ const INPUT_ERRORS = [UsageError, ConfigError, DataFormatError, RunFolderError];
 /** Prints an error the way a user should see it and returns the process exit code. */
 export function reportError(error: unknown): number {
   if (error instanceof ConfigError) {
-    console.error(`nes: invalid config (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}):`);
-    for (const problem of error.problems) console.error(`  ${problem}`);
+    if (error.problems.length === 1) {
+      console.error(`nes: invalid config: ${error.problems[0]}`);
+    } else {
+      console.error(`nes: invalid config (${error.problems.length} problems):`);
+      for (const problem of error.problems) console.error(`  ${problem}`);
+    }
     return 2;
   }
   if (INPUT_ERRORS.some((kind) => error instanceof kind) || isInputError(error)) {

@@ -3,13 +3,14 @@ import { loadFashionMnist } from '../data/fashion-mnist.js';
 import { readConfigFile, resolveConfig } from '../run/config.js';
 import { openRun } from '../run/run-folder.js';
 import { runSearch } from '../search/run-search.js';
-import { loadSpace } from '../space/load.js';
+import { loadConfigInputs } from '../search/config-inputs.js';
 import { initEngine } from '../train/engine.js';
 import type { EngineChoice } from '../run/config.js';
 import { intFlag, intListFlag, parseFlags } from './args.js';
 import { UsageError } from './usage-error.js';
 import { createProgress } from './progress.js';
 import { printSummary } from './summary.js';
+import { writeReport } from '../report/write-report.js';
 
 export const searchHelp = `Usage: nes search [--config FILE] [flags]
        nes search --resume runs/<id> [--workers W] [--backend ENGINE] [--quiet]
@@ -26,7 +27,11 @@ Flags override the config file; every setting has a default (see README, "Config
   --space NAME|FILE    search space: darts, nb201 or a path to a space JSON
   --data-dir DIR       folder with the official Fashion-MNIST files (default: embedded subset)
   --train-limit N      use only the first N training images
-  --workers W          parallel trainings (default: one per CPU core)
+  --workers W          parallel trainings (default: one per CPU core); with redis: trainings kept
+                       queued or running (default 4; set it to the total worker slots)
+  --executor NAME      local (threads on this machine; default) or redis (nes worker processes anywhere)
+  --redis URL          queue for --executor redis: redis://[user:password@]host:port[/db],
+                       rediss:// for TLS (implies --executor redis)
   --backend ENGINE     auto, tfjs-node-gpu, tfjs-node, wasm or cpu (default: auto)
   --seed S             seed of every random choice
   --runs-dir DIR       where run folders go (default: runs)
@@ -54,6 +59,8 @@ export async function searchCommand(args: string[]): Promise<number> {
     'run-id': { type: 'string' },
     quiet: { type: 'boolean' },
     resume: { type: 'string' },
+    executor: { type: 'string' },
+    redis: { type: 'string' },
   });
   if (flags.help) {
     console.log(searchHelp);
@@ -86,9 +93,13 @@ export async function searchCommand(args: string[]): Promise<number> {
   if (flags['train-limit'] !== undefined) set(section('dataset'), 'trainLimit', intFlag('search', 'train-limit', flags['train-limit']));
   if (flags.workers !== undefined) set(section('execution'), 'workers', intFlag('search', 'workers', flags.workers));
   if (flags.backend !== undefined) set(section('execution'), 'engine', flags.backend);
+  if (flags.redis !== undefined) {
+    set(section('execution'), 'redis', flags.redis);
+    set(section('execution'), 'executor', flags.executor ?? 'redis');
+  } else if (flags.executor !== undefined) set(section('execution'), 'executor', flags.executor);
   const config = resolveConfig(raw);
 
-  const space = loadSpace(config.space);
+  const inputs = loadConfigInputs(config);
   const dataset = loadFashionMnist({
     dataDir: config.dataset.dataDir,
     seed: config.seed,
@@ -103,7 +114,7 @@ export async function searchCommand(args: string[]): Promise<number> {
   const { run, results } = await runSearch({
     config,
     dataset,
-    space,
+    inputs,
     engine,
     runsDir: resolve(flags['runs-dir'] ?? 'runs'),
     runId: flags['run-id'],
@@ -111,7 +122,8 @@ export async function searchCommand(args: string[]): Promise<number> {
     progress: createProgress({ quiet: flags.quiet }),
   });
   printSummary(results);
-  console.log(`\nresults: ${run.resultsPath}`);
+  const report = await writeReport(run.dir);
+  console.log(`\nresults: ${run.resultsPath}\nreport:  ${report}`);
   return 0;
 }
 

@@ -1,7 +1,7 @@
 import { FixedArchitecture, RandomSearch, RegularizedEvolution, type Optimizer } from '../optimizers/index.js';
 import type { Method, NesConfig } from '../run/config.js';
-import { loadNamedGenotype } from '../space/named.js';
 import type { Genotype, SearchSpace } from '../space/types.js';
+import type { ConfigInputs } from './config-inputs.js';
 import type { MethodPool } from './pool.js';
 
 /**
@@ -19,7 +19,8 @@ export interface MethodPlan {
   selection: 'first' | 'configured';
 }
 
-export function planMethod(method: Method, config: NesConfig, space: SearchSpace, earlier: MethodPool[]): MethodPlan {
+export function planMethod(method: Method, config: NesConfig, inputs: ConfigInputs, earlier: MethodPool[]): MethodPlan {
+  const { space } = inputs;
   const seed = `${config.seed}:${method}`;
   const largestEnsemble = Math.max(...config.ensembleSizes);
   switch (method) {
@@ -39,14 +40,13 @@ export function planMethod(method: Method, config: NesConfig, space: SearchSpace
         selection: 'configured',
       };
     case 'deepens': {
-      const genotype = loadNamedGenotype(config.deepens.genotype, space);
-      return fixed(genotype, largestEnsemble, seed, space, 'first');
+      return fixed(inputs.fixedGenotype!, largestEnsemble, seed, space, 'first');
     }
     case 'deepens-rs':
       return fixed(bestRandomSearchArchitecture(earlier, method), largestEnsemble, seed, space, 'first');
     case 'deepens-es': {
       const rs = earlier.find((pool) => pool.method === 'rs');
-      const genotype = rs ? bestRandomSearchArchitecture(earlier, method) : loadNamedGenotype(config.deepens.genotype, space);
+      const genotype = rs ? bestRandomSearchArchitecture(earlier, method) : inputs.fixedGenotype!;
       return fixed(genotype, config.budget, seed, space, 'configured');
     }
   }

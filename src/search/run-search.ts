@@ -9,7 +9,7 @@ import { nll } from '../evaluate/metrics.js';
 import type { Trial } from '../optimizers/types.js';
 import type { PoolMember } from './pool.js';
 import { createRun, type RunFolder } from '../run/run-folder.js';
-import type { SearchSpace } from '../space/types.js';
+import type { ConfigInputs } from './config-inputs.js';
 import type { MacroConfig } from '../space/types.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { SearchProgress } from '../cli/progress.js';
@@ -25,7 +25,7 @@ import { buildResults, type SearchResults } from './results.js';
 export interface SearchOptions {
   config: NesConfig;
   dataset: DatasetSplits;
-  space: SearchSpace;
+  inputs: ConfigInputs;
   /** A concrete engine name (resolved from "auto" by the caller). */
   engine: string;
   runsDir: string;
@@ -37,7 +37,8 @@ export interface SearchOptions {
 
 /** Runs every configured method on one farm and writes runs/<id>/results.json. */
 export async function runSearch(options: SearchOptions): Promise<{ run: RunFolder; results: SearchResults }> {
-  const { config, dataset, space, progress } = options;
+  const { config, dataset, inputs, progress } = options;
+  const { space } = inputs;
   const run = options.resume ?? createRun(options.runsDir, config, options.runId);
   // On resume: every event before the crash (a half-written last line is cut off first).
   const history = options.resume ? readJournal(run.journalPath, { repair: true }) : undefined;
@@ -70,7 +71,7 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
   const pools: { pool: MethodPool; selection: 'first' | 'configured' }[] = [];
   try {
     for (const method of config.methods) {
-      const plan = planMethod(method, config, space, pools.map((p) => p.pool));
+      const plan = planMethod(method, config, inputs, pools.map((p) => p.pool));
       progress.methodStarted(method, plan.networks);
       const pool = await runAskTellLoop({
         method,

@@ -10,7 +10,7 @@ let compiledSchema: ValidateFunction | undefined;
 function schemaValidator(): ValidateFunction {
   if (compiledSchema === undefined) {
     const schema = JSON.parse(readFileSync(join(searchSpacesDir(), 'space.schema.json'), 'utf8')) as object;
-    compiledSchema = new Ajv({ allErrors: true }).compile(schema);
+    compiledSchema = new Ajv({ allErrors: true, verbose: true }).compile(schema);
   }
   return compiledSchema;
 }
@@ -24,9 +24,9 @@ function describeSchemaError(error: ErrorObject): string {
     case 'required':
       return `${childPath(path, String(params.missingProperty))}: is required`;
     case 'enum':
-      return `${path}: must be one of ${JSON.stringify(params.allowedValues)}`;
+      return `${path}: ${JSON.stringify(error.data)} is not allowed; must be one of ${JSON.stringify(params.allowedValues)}`;
     case 'const':
-      return `${path}: must be ${JSON.stringify(params.allowedValue)}`;
+      return `${path}: ${JSON.stringify(error.data)} is not allowed; must be ${JSON.stringify(params.allowedValue)}`;
     case 'false schema':
       return `${path}: not allowed for this kind of space`;
     default:

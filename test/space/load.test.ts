@@ -51,7 +51,7 @@ test('kind-specific fields are checked per kind', () => {
   assert.ok(problems.includes('reductionAt: not allowed for this kind of space'), problems.join('\n'));
   assert.ok(problems.includes('stages: is required'), problems.join('\n'));
   assert.deepEqual(validateSpace({ ...validDarts(), kind: 'resnet' }).filter((p) => p.startsWith('kind')), [
-    'kind: must be one of ["darts","nb201"]',
+    'kind: "resnet" is not allowed; must be one of ["darts","nb201"]',
   ]);
 });
 

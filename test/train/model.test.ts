@@ -5,6 +5,9 @@ import { buildModel, DARTS_OPS, logitsModel, NB201_OPS } from '../../src/train/m
 import { dilatedSeparableConv, pool3x3 } from '../../src/train/model/blocks.js';
 import { LayerFactory } from '../../src/train/model/init.js';
 import { DARTS_V2, TINY_MACRO, uniformDarts, useCpu } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { searchSpacesDir } from '../../src/space/paths.js';
 
 before(useCpu);
 
@@ -193,4 +196,11 @@ describe('initialisation and serialisation', () => {
     model.dispose();
     loaded.dispose();
   });
+});
+
+it('the model builders implement exactly the ops their search spaces allow', () => {
+  const schema = JSON.parse(readFileSync(join(searchSpacesDir(), 'space.schema.json'), 'utf8'));
+  const allowed = (kind: number) => [...schema.allOf[kind].then.properties.ops.items.enum].sort();
+  assert.deepEqual(allowed(0), [...DARTS_OPS].sort());
+  assert.deepEqual(allowed(1), [...NB201_OPS].sort());
 });
