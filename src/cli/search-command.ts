@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { loadFashionMnist } from '../data/fashion-mnist.js';
+import { loadConfiguredDataset } from '../data/configured-dataset.js';
 import { readConfigFile, resolveConfig } from '../run/config.js';
 import { openRun } from '../run/run-folder.js';
 import { runSearch } from '../search/run-search.js';
@@ -100,16 +100,11 @@ export async function searchCommand(args: string[]): Promise<number> {
   const config = resolveConfig(raw);
 
   const inputs = loadConfigInputs(config);
-  const dataset = loadFashionMnist({
-    dataDir: config.dataset.dataDir,
-    seed: config.seed,
-    shared: true,
-    trainLimit: config.dataset.trainLimit,
-  });
+  const dataset = loadConfiguredDataset(config.dataset, config.seed, { shared: true });
   const engine = await chooseEngine(config.execution.engine);
   console.log(
     `data: ${dataset.name}, ${dataset.train.count} train / ${dataset.validation.count} validation / ${dataset.test.count} test images` +
-      (config.dataset.dataDir ? ` from ${config.dataset.dataDir}` : ' (embedded subset)'),
+      (config.dataset.name === 'npy' ? ' (.npy files)' : config.dataset.dataDir ? ` from ${config.dataset.dataDir}` : ' (embedded subset)'),
   );
   const { run, results } = await runSearch({
     config,

@@ -7,6 +7,13 @@ export const ENGINES = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as 
 export const SELECTION_METHODS = ['forward', 'caruana', 'top'] as const;
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
+/** A .npy data split: uint8 images (N,H,W) or (N,H,W,C) and integer labels (N,). */
+const npyPair = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['images', 'labels'],
+  properties: { images: { type: 'string', minLength: 1 }, labels: { type: 'string', minLength: 1 } },
+} as const;
 
 export const configSchema = {
   type: 'object',
@@ -40,9 +47,14 @@ export const configSchema = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        name: { enum: ['fashion-mnist'], default: 'fashion-mnist' },
-        dataDir: { type: 'string', minLength: 1 },
+        name: { enum: ['fashion-mnist', 'npy'], default: 'fashion-mnist' },
+        dataDir: { type: 'string', minLength: 1, description: 'fashion-mnist: folder of the 4 official files' },
         trainLimit: positiveInt,
+        train: npyPair,
+        validation: npyPair,
+        test: npyPair,
+        validationCount: positiveInt,
+        classNames: { type: 'array', items: { type: 'string' }, minItems: 2 },
       },
       default: {},
     },

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
+import type { DatasetConfig } from '../data/configured-dataset.js';
 import { configSchema, type ENGINES, type METHODS, type SELECTION_METHODS } from './config-schema.js';
 
 export type Method = (typeof METHODS)[number];
@@ -12,11 +13,7 @@ export interface NesConfig {
   ensembleSizes: number[];
   space: string;
   macro: { cells?: number; channels?: number; stemMultiplier?: number };
-  dataset: {
-    name: 'fashion-mnist';
-    dataDir?: string;
-    trainLimit?: number;
-  };
+  dataset: DatasetConfig;
   training: {
     epochs: number;
     batchSize: number;
@@ -67,6 +64,15 @@ export function resolveConfig(raw: unknown): NesConfig {
     problems.push(
       `/re/parents: ${resolved.re.parents} parent candidates cannot be chosen from a population of ${resolved.re.population}; use parents ≤ population`,
     );
+  }
+  const dataset = resolved.dataset as Record<string, unknown>;
+  if (dataset.name === 'npy') {
+    for (const key of ['train', 'test']) if (!dataset[key]) problems.push(`/dataset/${key}: required for "npy" data: { "images": "X.npy", "labels": "Y.npy" }`);
+    if (dataset.dataDir) problems.push('/dataset/dataDir: only for "fashion-mnist"; give train/validation/test .npy files instead');
+  } else {
+    for (const key of ['train', 'validation', 'test', 'validationCount', 'classNames']) {
+      if (dataset[key] !== undefined) problems.push(`/dataset/${key}: only for "npy" data; set "name": "npy" or remove it`);
+    }
   }
   if (!resolved.shift.severities.includes(0)) {
     problems.push('/shift/severities: must include 0 (clean data), e.g. [0, 1, 2, 3, 4, 5]');

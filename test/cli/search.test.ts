@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readNpy } from '../../src/data/npy.js';
+import { readNpy, writeNpy } from '../../src/data/npy.js';
+import { loadFashionMnist } from '../../src/data/fashion-mnist.js';
+import type { LabelledImages } from '../../src/data/types.js';
 import { runCli } from '../helpers/cli.js';
 
 const tinyConfig = {
@@ -87,4 +89,46 @@ test('unknown flags and verbs are usage errors', async () => {
   const verb = await runCli(['serch']);
   assert.equal(verb.code, 2);
   assert.match(verb.stderr, /unknown verb "serch"; use one of search/);
+});
+
+test('NES-RE and NES-RS run end to end on the NB201 space, on data given as .npy files', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nes-search-npy-'));
+  const source = loadFashionMnist();
+  const split = (name: string, set: LabelledImages, count: number) => {
+    const images = join(dir, `${name}-images.npy`);
+    const labels = join(dir, `${name}-labels.npy`);
+    writeNpy(images, { dtype: 'uint8', shape: [count, 28, 28], data: set.images.slice(0, count * 784) });
+    writeNpy(labels, { dtype: 'int64', shape: [count], data: BigInt64Array.from(set.labels.slice(0, count), BigInt) });
+    return { images, labels };
+  };
+  const configPath = join(dir, 'npy.json');
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      methods: ['rs', 're'],
+      space: 'nb201',
+      budget: 4,
+      ensembleSizes: [2],
+      macro: { cells: 1, channels: 4 },
+      dataset: { name: 'npy', train: split('train', source.train, 60), validation: split('validation', source.validation, 40), test: split('test', source.test, 40) },
+      training: { epochs: 1, batchSize: 30 },
+      re: { population: 2, parents: 2 },
+      shift: { severities: [0] },
+      execution: { workers: 2 },
+    }),
+  );
+  const result = await runCli(['search', '--config', configPath, '--runs-dir', join(dir, 'runs'), '--run-id', 'npy', '--quiet']);
+  assert.equal(result.code, 0, result.stderr);
+  const results = JSON.parse(readFileSync(join(dir, 'runs', 'npy', 'results.json'), 'utf8'));
+  assert.deepEqual(results.dataset.inputShape, [28, 28, 1]);
+  assert.equal(results.dataset.test, 40);
+  for (const method of ['rs', 're']) {
+    assert.equal(results.methods[method].pool.length, 4, method);
+    assert.ok(results.methods[method].pool.every((m: { genotype: { space: string } }) => m.genotype.space === 'nb201'));
+  }
+  // RE's last two networks are children of the population, each recording its parent and mutation.
+  const journal = readFileSync(join(dir, 'runs', 'npy', 'journal.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+  const reProposals = journal.filter((e) => e.event === 'proposed' && e.method === 're').map((e) => e.trial.origin);
+  assert.deepEqual(reProposals.map((o) => o.source), ['random', 'random', 'mutation', 'mutation']);
+  assert.ok(reProposals.slice(2).every((o) => [0, 1].includes(o.parent) && o.mutation.kind === 'op'));
 });

@@ -53,7 +53,7 @@ const data: WorkerDataSets = {
   validation: { 0: images(3), 2: images(3) },
   test: { 0: images(3), 2: images(3) },
 };
-const reference = { name: 'fashion-mnist' as const, seed: 0, shift: { severities: [0, 2], validationSuite: 'v', testSuite: 't' }, fingerprint: dataFingerprint(data) };
+const reference = { dataset: { name: 'fashion-mnist' as const }, seed: 0, shift: { severities: [0, 2], validationSuite: 'v', testSuite: 't' }, fingerprint: dataFingerprint(data) };
 
 function task(id: number, root: string): Omit<TrainTask, 'progressChannel'> {
   return {

@@ -3,7 +3,7 @@
  * (loading Fashion-MNIST and corrupting the shifted splits takes seconds of CPU, which must not
  * block the main thread's lock renewals). The buffers are SharedArrayBuffers: returning them shares them.
  */
-import { loadFashionMnist } from '../../data/fashion-mnist.js';
+import { loadConfiguredDataset } from '../../data/configured-dataset.js';
 import { buildWorkerDataSets } from '../../search/shifted-sets.js';
 import type { WorkerDataSets } from '../types.js';
 import { dataFingerprint, type DatasetReference } from './protocol.js';
@@ -12,7 +12,8 @@ export default function buildData({ reference, dataDir }: { reference: DatasetRe
   data: WorkerDataSets;
   fingerprint: string;
 } {
-  const dataset = loadFashionMnist({ dataDir, seed: reference.seed, shared: true, trainLimit: reference.trainLimit });
+  const config = reference.dataset.name === 'fashion-mnist' && dataDir !== undefined ? { ...reference.dataset, dataDir } : reference.dataset;
+  const dataset = loadConfiguredDataset(config, reference.seed, { shared: true });
   const data = buildWorkerDataSets(dataset, { seed: reference.seed, shift: reference.shift });
   return { data, fingerprint: dataFingerprint(data) };
 }

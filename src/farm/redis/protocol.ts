@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import type { DatasetConfig } from '../../data/configured-dataset.js';
 import type { NesConfig } from '../../run/config.js';
 import type { SerializedModel } from '../../train/model-io.js';
 import type { ProbsBySeverity, TrainProgress, TrainTask, WorkerDataSets } from '../types.js';
@@ -50,24 +51,15 @@ export function jobIdFor(task: Pick<TrainTask, 'method' | 'trial'>): string {
  * (SHA-256 of every image, label and the normalisation) lets a worker prove it rebuilt the same data.
  */
 export interface DatasetReference {
-  name: 'fashion-mnist';
-  /** The coordinator's folder of the official files; a worker may override it (--data-dir). Absent: embedded subset. */
-  dataDir?: string;
-  trainLimit?: number;
+  /** The coordinator's dataset config; a worker may point a Fashion-MNIST dataDir elsewhere (--data-dir). */
+  dataset: DatasetConfig;
   seed: number;
   shift: NesConfig['shift'];
   fingerprint: string;
 }
 
 export function datasetReference(config: Pick<NesConfig, 'dataset' | 'seed' | 'shift'>, data: WorkerDataSets): DatasetReference {
-  return {
-    name: config.dataset.name,
-    ...(config.dataset.dataDir === undefined ? {} : { dataDir: config.dataset.dataDir }),
-    ...(config.dataset.trainLimit === undefined ? {} : { trainLimit: config.dataset.trainLimit }),
-    seed: config.seed,
-    shift: config.shift,
-    fingerprint: dataFingerprint(data),
-  };
+  return { dataset: config.dataset, seed: config.seed, shift: config.shift, fingerprint: dataFingerprint(data) };
 }
 
 /** SHA-256 over the data sets a member trains on and predicts, in a fixed order. */

@@ -203,7 +203,7 @@ export class RedisTrainingWorker {
   }
 
   private async buildWorkspace(key: string, reference: DatasetReference, engine: string): Promise<Workspace> {
-    const dataDir = this.options.dataDir ?? reference.dataDir;
+    const dataDir = this.options.dataDir ?? (reference.dataset.name === 'fashion-mnist' ? reference.dataset.dataDir : undefined);
     const started = Date.now();
     let built: { data: WorkerDataSets; fingerprint: string };
     try {
@@ -221,7 +221,7 @@ export class RedisTrainingWorker {
       );
     }
     this.log(
-      `worker: data ${reference.name} (${built.data.train.count} train images, severities ${reference.shift.severities.join(',')}) ready in ${((Date.now() - started) / 1000).toFixed(1)} s; engine ${engine}`,
+      `worker: data ${reference.dataset.name} (${built.data.train.count} train images, severities ${reference.shift.severities.join(',')}) ready in ${((Date.now() - started) / 1000).toFixed(1)} s; engine ${engine}`,
     );
     const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
     const pool = new Piscina({
