@@ -56,3 +56,16 @@ test('RE cannot pick more parent candidates than its population holds', () => {
   const [problem] = problemsOf({ methods: ['re'], re: { population: 5, parents: 10 }, budget: 20 });
   assert.match(problem!, /^\/re\/parents: 10 parent candidates cannot be chosen from a population of 5/);
 });
+
+test('the shipped configs are valid', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { PACKAGE_ROOT } = await import('../../src/version.js');
+  const dir = join(PACKAGE_ROOT, 'configs');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  assert.ok(files.includes('quickstart.json') && files.includes('paper-fmnist.json'));
+  for (const file of files) resolveConfig(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+  const paper = resolveConfig(JSON.parse(readFileSync(join(dir, 'paper-fmnist.json'), 'utf8')));
+  assert.equal(paper.budget, 400);
+  assert.equal(paper.training.epochs, 15);
+});
