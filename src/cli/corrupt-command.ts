@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { writeFileAtomic } from '../data/atomic-write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { DataFormatError } from '../data/errors.js';
 import { loadFashionMnist } from '../data/fashion-mnist.js';
 import { formatShape, readNpy, writeNpy } from '../data/npy.js';

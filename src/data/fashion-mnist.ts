@@ -5,12 +5,12 @@
  * Without a dataDir the small embedded subset in data/fashion-mnist-subset/ is used.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { DataFormatError } from './errors.js';
 import { channelStatistics, toShared } from './images.js';
 import { readIdxPair } from './idx.js';
 import { sampleStratified, sliceImages } from './split.js';
+import { PACKAGE_ROOT } from '../version.js';
 import type { DatasetSplits, LabelledImages } from './types.js';
 
 export const FASHION_MNIST_CLASS_NAMES = [
@@ -62,18 +62,9 @@ function findFile(dir: string, name: string, expectedNames: string[]): string {
   );
 }
 
-/** The embedded subset folder, found by walking up from this module (works from src/ and dist/src/). */
+/** The embedded subset folder of the package. */
 export function embeddedSubsetDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, SUBSET_DIR_NAME);
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) {
-      throw new DataFormatError(SUBSET_DIR_NAME, 'embedded Fashion-MNIST subset not found above the nes package');
-    }
-    dir = parent;
-  }
+  return join(PACKAGE_ROOT, SUBSET_DIR_NAME);
 }
 
 export function subsetFileNames(split: 'train' | 'validation' | 'test'): { images: string; labels: string } {

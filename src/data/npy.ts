@@ -6,7 +6,7 @@
  * any supported array into the small types the rest of nes uses. Booleans are a Uint8Array of 0/1.
  */
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { DataFormatError } from './errors.js';
 
 export { DataFormatError } from './errors.js';

@@ -1,5 +1,6 @@
 import type { LabelledImages } from '../data/types.js';
 import type { Trial } from '../optimizers/types.js';
+import type { NesConfig } from '../run/config.js';
 import type { MacroConfig } from '../space/types.js';
 
 /** Everything a worker needs to train one candidate; the data sets are shared per worker. */
@@ -7,14 +8,7 @@ export interface TrainTask {
   method: string;
   trial: Trial;
   macro: MacroConfig;
-  training: {
-    epochs: number;
-    batchSize: number;
-    learningRate: number;
-    momentum: number;
-    weightDecay: number;
-    gradientClip: number;
-  };
+  training: NesConfig['training'];
   /** Folder the member's model and predictions are written to (created by the worker). */
   memberDir: string;
   /** Channel name for progress messages (a BroadcastChannel shared by the farm's threads). */

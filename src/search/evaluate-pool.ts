@@ -1,7 +1,7 @@
 import { caruanaSelect } from '../ensemble/caruana.js';
 import { forwardSelect, trueClassProbabilities } from '../ensemble/forward-select.js';
 import { topSelect } from '../ensemble/top.js';
-import { evaluateEnsemble } from '../evaluate/ensemble-metrics.js';
+import { evaluateEnsemble, type EnsembleEvaluation } from '../evaluate/ensemble-metrics.js';
 import type { NesConfig } from '../run/config.js';
 import type { MethodPool, PoolMember } from './pool.js';
 
@@ -33,15 +33,8 @@ export interface EnsembleResult {
   /** Per chosen member, its weight in the average (1/M each; caruana repeats a member per pick). */
   weights: number[];
   validation: SplitMetrics;
-  test: SplitMetrics & {
-    oracleNll: number;
-    avgMemberNll: number;
-    avgMemberError: number;
-    avgMemberEce: number;
-    disagreement: number;
-    normalizedDisagreement: number;
-    ambiguity: number;
-  };
+  /** Every ensemble metric but the per-member list (members have their own results). */
+  test: Omit<EnsembleEvaluation, 'members'>;
 }
 
 export interface MemberResult {
@@ -110,16 +103,7 @@ export function selectAndEvaluate(
     members: indices.map((i) => members[i]!.trialId),
     weights,
     validation: splitMetrics(validation),
-    test: {
-      ...splitMetrics(test),
-      oracleNll: test.oracleNll,
-      avgMemberNll: test.avgMemberNll,
-      avgMemberError: test.avgMemberError,
-      avgMemberEce: test.avgMemberEce,
-      disagreement: test.disagreement,
-      normalizedDisagreement: test.normalizedDisagreement,
-      ambiguity: test.ambiguity,
-    },
+    test: withoutMembers(test),
   };
 }
 
@@ -178,6 +162,10 @@ function choose(trueProbs: Float32Array[], size: number, selection: SelectionSpe
   const indices =
     selection.method === 'top' ? topSelect(trueProbs, size) : forwardSelect(trueProbs, size, { beam: selection.beam });
   return { indices, weights: indices.map(() => 1 / indices.length) };
+}
+
+function withoutMembers({ members: _members, ...ensemble }: EnsembleEvaluation): Omit<EnsembleEvaluation, 'members'> {
+  return ensemble;
 }
 
 function splitMetrics(metrics: SplitMetrics): SplitMetrics {

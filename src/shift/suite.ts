@@ -1,10 +1,10 @@
 /** Loading and validating corruption suites (corruptions/cifar10-c.json against suite.schema.json). */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { kindImplementation } from './registry.js';
 import type { CorruptionSuite, KindSpec } from './types.js';
+import { PACKAGE_ROOT } from '../version.js';
 
 interface SuiteFile {
   name: string;
@@ -12,15 +12,9 @@ interface SuiteFile {
   kinds: Record<string, KindSpec>;
 }
 
-/** The package's corruptions/ folder, from src/shift (tsx) or dist/src/shift (built). */
+/** The package's corruptions/ folder. */
 export function corruptionsDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let up = 0; up < 5; up++) {
-    const candidate = join(dir, 'corruptions');
-    if (existsSync(join(candidate, 'suite.schema.json'))) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error('cannot find the corruptions/ folder (suite.schema.json) above src/shift');
+  return join(PACKAGE_ROOT, 'corruptions');
 }
 
 export const DEFAULT_SUITE_FILE = 'cifar10-c.json';

@@ -1,24 +1,9 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../version.js';
 
-let cachedRoot: string | undefined;
-
-/**
- * The directory holding the shipped search spaces. Found by walking up from this file, because the
- * depth differs between running from src/ (tsx) and from dist/src/ (compiled).
- */
+/** The folder of the shipped search spaces. */
 export function searchSpacesDir(): string {
-  if (cachedRoot === undefined) {
-    let dir = dirname(fileURLToPath(import.meta.url));
-    while (!existsSync(join(dir, 'search-spaces', 'space.schema.json'))) {
-      const parent = dirname(dir);
-      if (parent === dir) throw new Error('cannot find the search-spaces/ directory of the nes package');
-      dir = parent;
-    }
-    cachedRoot = join(dir, 'search-spaces');
-  }
-  return cachedRoot;
+  return join(PACKAGE_ROOT, 'search-spaces');
 }
 
 /** True when `nameOrPath` should be read as a file path rather than a shipped name. */

@@ -153,16 +153,20 @@ export class RedisExecutor implements TrainingExecutor {
 
   /** Looks the job up in Redis and settles the entry if the job has finished. */
   private async check(entry: Pending): Promise<void> {
-    const job = await this.queue.getJob(entry.jobId);
+    // State first, then the job: a job read before its state could finish in between and carry
+    // a stale (empty) return value; completion sets state and return value together.
+    const state = await this.queue.getJobState(entry.jobId);
     if (entry.settled) return;
-    if (!job) {
+    if (state === 'unknown') {
       // Removed behind our back (e.g. the queue was cleaned): queue it again.
       await this.add(entry);
       return;
     }
-    const state = await job.getState();
+    if (state !== 'completed' && state !== 'failed') return;
+    const job = await this.queue.getJob(entry.jobId);
+    if (entry.settled || !job) return;
     if (state === 'completed') await this.finish(entry, parseResult(job.returnvalue), job);
-    else if (state === 'failed') await this.fail(entry, job.failedReason, job);
+    else await this.fail(entry, job.failedReason, job);
   }
 
   private async poll(): Promise<void> {
