@@ -13,7 +13,7 @@ export async function createExecutor(
 ): Promise<TrainingExecutor> {
   switch (config.execution.executor) {
     case 'local':
-      return new TrainingFarm({ ...options, workers: config.execution.workers });
+      return new TrainingFarm({ ...options, workers: config.execution.workers ?? defaultLocalWorkers(options.engine) });
     case 'redis': {
       if (!config.execution.redis) throw new Error('executor "redis" needs execution.redis, e.g. "redis://127.0.0.1:6379"');
       // Loaded only when asked for: a local run never touches bullmq/ioredis.
@@ -29,4 +29,14 @@ export async function createExecutor(
       });
     }
   }
+}
+
+/**
+ * Native TensorFlow (tfjs-node, tfjs-node-gpu) uses every core, or the process's GPU, by itself,
+ * and several native instances in worker threads of one process are not reliable (tfjs issue
+ * 8388): one training at a time. More GPUs: one `nes worker --device N` process per GPU. The
+ * JavaScript engines (wasm, cpu) are single-threaded: one worker per core.
+ */
+export function defaultLocalWorkers(engine: string): number | undefined {
+  return engine === 'tfjs-node' || engine === 'tfjs-node-gpu' ? 1 : undefined;
 }

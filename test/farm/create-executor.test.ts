@@ -1,0 +1,22 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
+import { createExecutor } from '../../src/farm/create-executor.js';
+import { resolveConfig } from '../../src/run/config.js';
+import type { WorkerDataSets } from '../../src/farm/types.js';
+
+const images = { images: new Uint8Array(4), labels: new Uint8Array(1), count: 1, height: 2, width: 2, channels: 1 };
+const data: WorkerDataSets = { train: images, numClasses: 2, normalization: { mean: [0], std: [1] }, validation: { 0: images }, test: { 0: images } };
+const options = (engine: string) => ({ runId: 'r', engine, data, maxAttempts: 1, taskTimeoutMs: 1000 });
+
+test('the local farm runs one training per core on JavaScript engines, one at a time on native TensorFlow', async () => {
+  const config = resolveConfig({});
+  for (const [engine, expected] of [['wasm', availableParallelism()], ['cpu', availableParallelism()], ['tfjs-node', 1], ['tfjs-node-gpu', 1]] as const) {
+    const executor = await createExecutor(config, options(engine));
+    assert.equal(executor.concurrency, expected, engine);
+    await executor.close();
+  }
+  const pinned = await createExecutor(resolveConfig({ execution: { workers: 3 } }), options('tfjs-node-gpu'));
+  assert.equal(pinned.concurrency, 3, 'an explicit workers setting wins');
+  await pinned.close();
+});
