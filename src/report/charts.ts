@@ -23,10 +23,16 @@ function methodColor(methods: string[]) {
   return { field: 'method', type: 'nominal' as const, title: 'method', scale: { domain: methods, scheme: 'tableau10' } };
 }
 
-/** (a) Test metrics of the selected ensemble against the number of networks trained so far. */
-export function anytimeSpec(rows: (MetricRow & { networks: number })[], methods: string[], size: number): TopLevelSpec {
+/** NLL, error and ECE side by side (one facet each, own y scales), one line per method. */
+function metricLines(
+  title: string,
+  rows: MetricRow[],
+  methods: string[],
+  x: Record<string, unknown>,
+  point: boolean | { size: number },
+): TopLevelSpec {
   return {
-    title: `Anytime performance, ensembles of M = ${size} (test)`,
+    title,
     config,
     data: { values: rows },
     facet: { column: { field: 'metric', type: 'nominal', title: null, sort: METRIC_ORDER } },
@@ -34,35 +40,33 @@ export function anytimeSpec(rows: (MetricRow & { networks: number })[], methods:
     spec: {
       width: 230,
       height: 170,
-      mark: { type: 'line', point: true },
+      mark: { type: 'line', point },
       encoding: {
-        x: { field: 'networks', type: 'quantitative', title: 'networks evaluated', axis: { format: 'd', tickMinStep: 1 } },
+        x: { type: 'quantitative', ...x },
         y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
         color: methodColor(methods),
       },
     },
-  };
+  } as TopLevelSpec;
+}
+
+/** (a) Test metrics of the selected ensemble against the number of networks trained so far. */
+export function anytimeSpec(rows: (MetricRow & { networks: number })[], methods: string[], size: number): TopLevelSpec {
+  return metricLines(`Anytime performance, ensembles of M = ${size} (test)`, rows, methods, {
+    field: 'networks',
+    title: 'networks evaluated',
+    axis: { format: 'd', tickMinStep: 1 },
+  }, true);
 }
 
 /** (b) Test metrics against shift severity. */
 export function severitySpec(rows: (MetricRow & { severity: number })[], methods: string[], size: number): TopLevelSpec {
-  return {
-    title: `Dataset shift, ensembles of M = ${size} (test)`,
-    config,
-    data: { values: rows },
-    facet: { column: { field: 'metric', type: 'nominal', title: null, sort: METRIC_ORDER } },
-    resolve: { scale: { y: 'independent' } },
-    spec: {
-      width: 230,
-      height: 170,
-      mark: { type: 'line', point: { size: 50 } },
-      encoding: {
-        x: { field: 'severity', type: 'quantitative', title: 'shift severity', scale: { domain: [0, 5] }, axis: { tickCount: 6, format: 'd' } },
-        y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
-        color: methodColor(methods),
-      },
-    },
-  };
+  return metricLines(`Dataset shift, ensembles of M = ${size} (test)`, rows, methods, {
+    field: 'severity',
+    title: 'shift severity',
+    scale: { domain: [0, 5] },
+    axis: { tickCount: 6, format: 'd' },
+  }, { size: 50 });
 }
 
 export interface ReliabilityRow {

@@ -54,41 +54,33 @@ function explicitPadding(pads: SidePads): number[][] {
 }
 
 /** Regular NHWC convolution, filter [kh, kw, in, out]. */
-export function paddedConv2d(
-  scope: KernelScope,
-  x: tf.TensorInfo,
-  filter: tf.TensorInfo,
-  geometry: ConvGeometry,
-): tf.TensorInfo {
-  const { input, pads } = cropNegativePads(scope, x, geometry.pads);
-  return scope.run(
-    'Conv2D',
-    { x: input, filter },
-    {
-      strides: geometry.strides,
-      dilations: geometry.dilations,
-      pad: explicitPadding(pads),
-      dataFormat: 'NHWC',
-      dimRoundingMode: undefined,
-    },
-  );
+export function paddedConv2d(scope: KernelScope, x: tf.TensorInfo, filter: tf.TensorInfo, geometry: ConvGeometry): tf.TensorInfo {
+  return paddedConvolution(scope, 'Conv2D', x, filter, geometry, { dataFormat: 'NHWC' });
 }
 
 /** Depthwise NHWC convolution, filter [kh, kw, in, multiplier]. */
-export function paddedDepthwiseConv2d(
+export function paddedDepthwiseConv2d(scope: KernelScope, x: tf.TensorInfo, filter: tf.TensorInfo, geometry: ConvGeometry): tf.TensorInfo {
+  return paddedConvolution(scope, 'DepthwiseConv2dNative', x, filter, geometry, {});
+}
+
+/** Either convolution kernel with explicit (possibly negative, i.e. cropping) pads. */
+function paddedConvolution(
   scope: KernelScope,
+  kernel: 'Conv2D' | 'DepthwiseConv2dNative',
   x: tf.TensorInfo,
   filter: tf.TensorInfo,
   geometry: ConvGeometry,
+  extraAttrs: Record<string, string>,
 ): tf.TensorInfo {
   const { input, pads } = cropNegativePads(scope, x, geometry.pads);
   return scope.run(
-    'DepthwiseConv2dNative',
+    kernel,
     { x: input, filter },
     {
       strides: geometry.strides,
       dilations: geometry.dilations,
       pad: explicitPadding(pads),
+      ...extraAttrs,
       dimRoundingMode: undefined,
     },
   );
