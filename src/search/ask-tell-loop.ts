@@ -4,9 +4,8 @@ import type { TrainTask } from '../farm/types.js';
 import type { Journal, JournalEvent } from '../run/journal.js';
 import type { RunFolder } from '../run/run-folder.js';
 import { trueClassProbabilities } from '../ensemble/forward-select.js';
-import { nll } from '../evaluate/metrics.js';
 import { canonicalGenotypeJson, genotypeId } from '../space/id.js';
-import type { FailedTrial, MethodPool, PoolMember } from './pool.js';
+import { toPoolMember, type FailedTrial, type MethodPool, type PoolMember } from './pool.js';
 import { JournalError } from '../run/journal-reader.js';
 
 export interface LoopContext {
@@ -24,7 +23,7 @@ export interface LoopContext {
    * files (undefined when they are incomplete). The optimizer is brought back to its state by
    * replaying exactly the asks and tells the journal recorded.
    */
-  resume?: { events: JournalEvent[]; readMember: (trial: Trial) => Omit<PoolMember, 'genotypeId'> | undefined };
+  resume?: { events: JournalEvent[]; readMember: (trial: Trial) => PoolMember | undefined };
   onMemberDone?: (outcome: { trial: Trial; member?: PoolMember; failure?: FailedTrial }) => void;
 }
 
@@ -53,7 +52,7 @@ export async function runAskTellLoop(context: LoopContext): Promise<MethodPool> 
     const done = context.resume!.readMember(trial);
     if (done) {
       journal.append({ event: 'adopted', method, trialId: trial.id });
-      record({ trial, member: { ...done, genotypeId: genotypeId(trial.genotype) } }, false);
+      record({ trial, member: done }, false);
     } else {
       running.set(trial.id, trainTrial(context, trial));
     }
@@ -102,7 +101,7 @@ function replay(context: LoopContext, record: (settled: Settled, replayed: boole
       }
       const member = readMember(trial);
       if (!member) throw new JournalError(`${method}: trial ${trial.id} is journaled as finished but its files are incomplete`);
-      record({ trial, member: { ...member, genotypeId: genotypeId(trial.genotype) } }, true);
+      record({ trial, member }, true);
     }
   }
   return [...inFlight.values()];
@@ -159,16 +158,5 @@ async function trainTrial(context: LoopContext, trial: Trial): Promise<Settled> 
   if (outcome.status === 'failed') {
     return { trial, failure: { trialId: trial.id, genotypeId: id, reason: outcome.reason, attempts: outcome.attempts } };
   }
-  const member: PoolMember = {
-    trialId: trial.id,
-    genotype: trial.genotype,
-    genotypeId: id,
-    seed: trial.seed,
-    validationProbs: outcome.validationProbs,
-    testProbs: outcome.testProbs,
-    validationNll: nll(outcome.validationProbs[0]!, context.validationLabels, context.numClasses),
-    seconds: outcome.seconds,
-    lossCurve: outcome.lossCurve,
-  };
-  return { trial, member };
+  return { trial, member: toPoolMember(trial, outcome, context.validationLabels, context.numClasses) };
 }

@@ -1,4 +1,7 @@
+import { nll } from '../evaluate/metrics.js';
 import type { ProbsBySeverity } from '../farm/types.js';
+import type { Trial } from '../optimizers/types.js';
+import { genotypeId } from '../space/id.js';
 import type { Genotype } from '../space/types.js';
 
 /** A trained network of a method's pool, with its cached predictions (N×C softmax per severity). */
@@ -26,4 +29,24 @@ export interface MethodPool {
   method: string;
   members: PoolMember[];
   failed: FailedTrial[];
+}
+
+/** A pool member from its trial and what its training produced (fresh, or read back from its files). */
+export function toPoolMember(
+  trial: Trial,
+  trained: { validationProbs: ProbsBySeverity; testProbs: ProbsBySeverity; seconds: number; lossCurve: number[] },
+  validationLabels: Uint8Array,
+  numClasses: number,
+): PoolMember {
+  return {
+    trialId: trial.id,
+    genotype: trial.genotype,
+    genotypeId: genotypeId(trial.genotype),
+    seed: trial.seed,
+    validationProbs: trained.validationProbs,
+    testProbs: trained.testProbs,
+    validationNll: nll(trained.validationProbs[0]!, validationLabels, numClasses),
+    seconds: trained.seconds,
+    lossCurve: trained.lossCurve,
+  };
 }

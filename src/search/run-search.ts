@@ -1,27 +1,24 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SearchProgress } from '../cli/progress.js';
+import { asLabels, readNpy, writeNpy } from '../data/npy.js';
 import type { DatasetSplits } from '../data/types.js';
 import { createExecutor } from '../farm/create-executor.js';
+import { readMemberFiles } from '../farm/member-files.js';
+import type { Trial } from '../optimizers/types.js';
 import type { NesConfig } from '../run/config.js';
 import { Journal } from '../run/journal.js';
 import { JournalError, readJournal } from '../run/journal-reader.js';
-import { readMemberFiles } from '../farm/member-files.js';
-import { asLabels, readNpy, writeNpy } from '../data/npy.js';
-import { nll } from '../evaluate/metrics.js';
-import type { Trial } from '../optimizers/types.js';
-import type { PoolMember } from './pool.js';
 import { createRun, type RunFolder } from '../run/run-folder.js';
-import type { ConfigInputs } from './config-inputs.js';
 import type { MacroConfig } from '../space/types.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import type { SearchProgress } from '../cli/progress.js';
 import { runAskTellLoop } from './ask-tell-loop.js';
+import type { ConfigInputs } from './config-inputs.js';
 import { anytimeCurve, evaluateMembers, selectAndEvaluate, type Labels } from './evaluate-pool.js';
 import { planMethod } from './methods.js';
-import { buildWorkerDataSets } from './shifted-sets.js';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { MethodPool } from './pool.js';
+import { toPoolMember, type MethodPool, type PoolMember } from './pool.js';
 import { buildResults, type SearchResults } from './results.js';
-
+import { buildWorkerDataSets } from './shifted-sets.js';
 export interface SearchOptions {
   config: NesConfig;
   dataset: DatasetSplits;
@@ -52,7 +49,8 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
   };
   progress.log(`run ${run.id}: ${run.dir}`);
   const data = buildWorkerDataSets(dataset, config);
-  if (history) checkLabels(run, labels);
+  // A run that crashed before writing its labels writes them on resume.
+  if (history && existsSync(join(run.dir, 'labels', 'test.npy'))) checkLabels(run, labels);
   else writeLabels(run, labels);
   const executor = await createExecutor(config, {
     runId: run.id,
@@ -162,21 +160,11 @@ function checkLabels(run: RunFolder, labels: Labels): void {
 }
 
 /** A finished member read back from its folder, or undefined when its files are incomplete. */
-function readMember(run: RunFolder, method: string, trial: Trial, severities: number[], labels: Labels): Omit<PoolMember, 'genotypeId'> | undefined {
+function readMember(run: RunFolder, method: string, trial: Trial, severities: number[], labels: Labels): PoolMember | undefined {
   const files = readMemberFiles(run.memberDir(method, trial.id), severities, {
     validation: labels.validation.length,
     test: labels.test.length,
     numClasses: labels.numClasses,
   });
-  if (!files) return undefined;
-  return {
-    trialId: trial.id,
-    genotype: trial.genotype,
-    seed: trial.seed,
-    validationProbs: files.validationProbs,
-    testProbs: files.testProbs,
-    validationNll: nll(files.validationProbs[0]!, labels.validation, labels.numClasses),
-    seconds: files.seconds,
-    lossCurve: files.lossCurve,
-  };
+  return files && toPoolMember(trial, files, labels.validation, labels.numClasses);
 }
