@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { readNpy, writeNpy } from '../../src/data/npy.js';
 import { loadFashionMnist } from '../../src/data/fashion-mnist.js';
 import type { LabelledImages } from '../../src/data/types.js';
+import { genotypeId } from '../../src/space/id.js';
+import { loadNamedGenotype } from '../../src/space/named.js';
 import { runCli } from '../helpers/cli.js';
 
 const tinyConfig = {
@@ -131,4 +133,26 @@ test('NES-RE and NES-RS run end to end on the NB201 space, on data given as .npy
   const reProposals = journal.filter((e) => e.event === 'proposed' && e.method === 're').map((e) => e.trial.origin);
   assert.deepEqual(reProposals.map((o) => o.source), ['random', 'random', 'mutation', 'mutation']);
   assert.ok(reProposals.slice(2).every((o) => [0, 1].includes(o.parent) && o.mutation.kind === 'op'));
+});
+
+test('the DeepEns baselines: fixed DARTS-V2, the best NES-RS architecture, and selection among its seeds', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nes-search-deepens-'));
+  const configPath = join(dir, 'deepens.json');
+  writeFileSync(configPath, JSON.stringify({ ...tinyConfig, methods: ['rs', 'deepens-rs', 'deepens-es', 'deepens'], shift: { severities: [0] } }));
+  const result = await runCli(['search', '--config', configPath, '--runs-dir', join(dir, 'runs'), '--run-id', 'deepens', '--quiet']);
+  assert.equal(result.code, 0, result.stderr);
+  const { methods } = JSON.parse(readFileSync(join(dir, 'runs', 'deepens', 'results.json'), 'utf8'));
+  const ids = (method: string) => new Set(methods[method].pool.map((m: { genotypeId: string }) => m.genotypeId));
+  const seeds = (method: string) => new Set(methods[method].pool.map((m: { seed: number }) => m.seed));
+  const bestRs = methods.rs.pool.reduce((a: { validation: { nll: number } }, b: { validation: { nll: number } }) => (b.validation.nll < a.validation.nll ? b : a));
+  // DeepEns trains max(M) = 2 seeds, DeepEns+ES the budget of 3, all of one architecture.
+  assert.deepEqual([methods['deepens-rs'].pool.length, methods['deepens-es'].pool.length, methods.deepens.pool.length], [2, 3, 2]);
+  assert.deepEqual([...ids('deepens-rs')], [bestRs.genotypeId]);
+  assert.deepEqual([...ids('deepens-es')], [bestRs.genotypeId]);
+  assert.deepEqual([...ids('deepens')], [genotypeId(loadNamedGenotype('darts-v2'))]);
+  for (const method of ['deepens-rs', 'deepens-es', 'deepens']) assert.equal(seeds(method).size, methods[method].pool.length, `${method}: distinct seeds`);
+  // DeepEns ensembles are the first M seeds; DeepEns+ES selects among its seeds.
+  assert.deepEqual(methods.deepens.ensembles[0].members, [0, 1]);
+  assert.equal(methods.deepens.ensembles[0].selection, 'first');
+  assert.equal(methods['deepens-es'].ensembles[0].selection, 'forward');
 });
