@@ -87,7 +87,7 @@ export async function severitySection(ctx: ReportContext): Promise<string> {
     severities.length <= 1
       ? note(`This run holds results at severity ${severities.join(', ') || '–'} only (no shifted test sets were evaluated), so only that point is shown.`)
       : missing.length > 0
-        ? note(`No results at severity ${missing.join(', ')}.`)
+        ? note(`This run evaluated severities ${severities.join(', ')} (config shift.severities); ${missing.join(', ')} were not evaluated.`)
         : '';
   const body =
     rows.length === 0
