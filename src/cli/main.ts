@@ -24,7 +24,7 @@ const verbs: Record<string, { run: (args: string[]) => Promise<number>; help: st
 
 const mainHelp = `nes ${NES_VERSION}: Neural Ensemble Search
 
-Usage: nes <verb> [flags]     (nes <verb> --help for its flags)
+Usage: nes <verb> [flags]     (nes <verb> --help or nes help <verb> for its flags)
 
 ${Object.entries(verbs)
   .map(([name, verb]) => `  ${name.padEnd(10)} ${verb.summary}`)
@@ -35,6 +35,10 @@ ${Object.entries(verbs)
 
 async function main(argv: string[]): Promise<number> {
   const [verb, ...rest] = argv;
+  if (verb === 'help' && rest[0] !== undefined && verbs[rest[0]]) {
+    console.log(verbs[rest[0]]!.help);
+    return 0;
+  }
   if (verb === undefined || verb === '--help' || verb === '-h' || verb === 'help') {
     console.log(mainHelp);
     return 0;

@@ -156,3 +156,16 @@ test('the DeepEns baselines: fixed DARTS-V2, the best NES-RS architecture, and s
   assert.equal(methods.deepens.ensembles[0].selection, 'first');
   assert.equal(methods['deepens-es'].ensembles[0].selection, 'forward');
 });
+
+test('nes --help lists every verb, and each verb has its own help', async () => {
+  const main = await runCli(['--help']);
+  assert.equal(main.code, 0);
+  const verbs = ['search', 'select', 'export', 'predict', 'report', 'corrupt', 'worker', 'metrics'];
+  for (const verb of verbs) assert.match(main.stdout, new RegExp(`^  ${verb} `, 'm'));
+  for (const verb of verbs) {
+    const [viaFlag, viaHelp] = await Promise.all([runCli([verb, '--help']), runCli(['help', verb])]);
+    assert.equal(viaFlag.code, 0, verb);
+    assert.match(viaFlag.stdout, new RegExp(`^Usage: nes ${verb}`), verb);
+    assert.equal(viaHelp.stdout, viaFlag.stdout, verb);
+  }
+});
