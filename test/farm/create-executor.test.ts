@@ -4,8 +4,9 @@ import { availableParallelism } from 'node:os';
 import { createExecutor } from '../../src/farm/create-executor.js';
 import { resolveConfig } from '../../src/run/config.js';
 import type { WorkerDataSets } from '../../src/farm/types.js';
+import { blankImages } from '../helpers/blank-images.js';
 
-const images = { images: new Uint8Array(4), labels: new Uint8Array(1), count: 1, height: 2, width: 2, channels: 1 };
+const images = blankImages(1);
 const data: WorkerDataSets = { train: images, numClasses: 2, normalization: { mean: [0], std: [1] }, validation: { 0: images }, test: { 0: images } };
 const options = (engine: string) => ({ runId: 'r', engine, data, maxAttempts: 1, taskTimeoutMs: 1000 });
 

@@ -5,20 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrainingFarm, type FarmResult } from '../../src/farm/farm.js';
 import type { TrainTask } from '../../src/farm/types.js';
-import type { LabelledImages } from '../../src/data/types.js';
 import type { TrainProgress, WorkerDataSets } from '../../src/farm/types.js';
+import { blankImages } from '../helpers/blank-images.js';
 
 const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 const faultyWorker = new URL(`../fixtures/faulty-worker${extension}`, import.meta.url);
 
-const images = (count: number): LabelledImages => ({
-  images: new Uint8Array(count * 4),
-  labels: new Uint8Array(count),
-  count,
-  height: 2,
-  width: 2,
-  channels: 1,
-});
+const images = blankImages;
 const data: WorkerDataSets = {
   train: images(4),
   numClasses: 2,

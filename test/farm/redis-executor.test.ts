@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue, QueueEvents, RedisConnection, Worker, type Job } from 'bullmq';
 import { readNpy } from '../../src/data/npy.js';
-import type { LabelledImages } from '../../src/data/types.js';
 import type { ExecutorResult } from '../../src/farm/executor.js';
 import { probeRedis, RedisExecutor } from '../../src/farm/redis/executor.js';
 import {
@@ -29,6 +28,7 @@ import { loadFashionMnist } from '../../src/data/fashion-mnist.js';
 import { resolveConfig } from '../../src/run/config.js';
 import { buildWorkerDataSets } from '../../src/search/shifted-sets.js';
 import { startTestRedis, type TestRedis } from '../fixtures/redis-server.js';
+import { blankImages } from '../helpers/blank-images.js';
 
 let redis: TestRedis;
 before(async () => {
@@ -38,14 +38,7 @@ after(async () => {
   if (redis && 'stop' in redis) await redis.stop();
 });
 
-const images = (count: number): LabelledImages => ({
-  images: new Uint8Array(count * 4),
-  labels: new Uint8Array(count),
-  count,
-  height: 2,
-  width: 2,
-  channels: 1,
-});
+const images = blankImages;
 const data: WorkerDataSets = {
   train: images(4),
   numClasses: 2,
