@@ -13,7 +13,11 @@ export async function createExecutor(
 ): Promise<TrainingExecutor> {
   switch (config.execution.executor) {
     case 'local':
-      return new TrainingFarm({ ...options, workers: config.execution.workers ?? defaultLocalWorkers(options.engine) });
+      return new TrainingFarm({
+        ...options,
+        workers: config.execution.workers ?? defaultLocalWorkers(options.engine),
+        workerHeapMb: config.execution.workerHeapMb,
+      });
     case 'redis': {
       if (!config.execution.redis) throw new Error('executor "redis" needs execution.redis, e.g. "redis://127.0.0.1:6379"');
       // Loaded only when asked for: a local run never touches bullmq/ioredis.

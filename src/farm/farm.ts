@@ -9,6 +9,11 @@ export interface FarmOptions extends ExecutorOptions {
   workers?: number;
   /** The worker module; tests swap in fault-injecting workers. Default: ./worker.js. */
   workerFile?: URL;
+  /**
+   * JavaScript heap limit per worker thread, in MiB: a thread that exceeds it dies alone (its task
+   * is retried) instead of taking the whole search down. Default: Node's own limit.
+   */
+  workerHeapMb?: number;
 }
 
 export type FarmResult = ExecutorResult;
@@ -35,6 +40,7 @@ export class TrainingFarm implements TrainingExecutor {
       concurrentTasksPerWorker: 1,
       idleTimeout: Number.POSITIVE_INFINITY,
       workerData: { engine: options.engine, data: options.data },
+      ...(options.workerHeapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: options.workerHeapMb } }),
     });
     this.channel = new BroadcastChannel(this.progressChannel);
     this.channel.onmessage = (message) => options.onProgress?.((message as unknown as { data: TrainProgress }).data);

@@ -135,6 +135,7 @@ export const configSchema = {
         executor: { enum: ['local', 'redis'], default: 'local' },
         redis: { type: 'string', pattern: '^rediss?://', description: 'redis:// or rediss:// URL of the queue (executor "redis")' },
         workers: { ...positiveInt, description: 'default: one per CPU core' },
+        workerHeapMb: { type: 'integer', minimum: 64, description: 'JavaScript heap limit per local worker thread (MiB)' },
         maxAttempts: { ...positiveInt, default: 2 },
         taskTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, default: 86400 },
       },

@@ -32,6 +32,7 @@ export interface NesConfig {
     executor: 'local' | 'redis';
     redis?: string;
     workers?: number;
+    workerHeapMb?: number;
     maxAttempts: number;
     taskTimeoutSeconds: number;
   };

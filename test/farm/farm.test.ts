@@ -30,8 +30,9 @@ function task(id: number, origin: Record<string, unknown> = {}): Omit<TrainTask,
   };
 }
 
-function farm(progress: TrainProgress[] = [], timeoutMs = 30_000) {
+function farm(progress: TrainProgress[] = [], timeoutMs = 30_000, workerHeapMb?: number) {
   return new TrainingFarm({
+    workerHeapMb,
     workers: 2,
     engine: 'cpu',
     data,
@@ -95,4 +96,20 @@ test('a task over its time limit is stopped and recorded as timed out', async ()
   assert.equal(hung.status, 'failed');
   assert.match((hung as Extract<FarmResult, { status: 'failed' }>).reason, /timed out after 0.5 s/);
   assert.equal(healthy.status, 'finished');
+});
+
+test('a worker that runs out of memory dies alone; its task is retried, then recorded, and the pool goes on', async () => {
+  const pool = farm([], 60_000, 64);
+  const retries: string[] = [];
+  const [starved, healthy] = await Promise.all([
+    pool.train(task(0, { fault: 'oom' }), (_attempt, reason) => retries.push(reason)),
+    pool.train(task(1)),
+  ]);
+  const later = await pool.train(task(2));
+  await pool.close();
+  assert.deepEqual([starved.status, starved.attempts], ['failed', 2]);
+  assert.match((starved as Extract<FarmResult, { status: 'failed' }>).reason, /memory/i);
+  assert.equal(retries.length, 1);
+  assert.equal(healthy.status, 'finished');
+  assert.equal(later.status, 'finished');
 });
