@@ -58,11 +58,12 @@ export function createProgress(options: { quiet?: boolean } = {}): SearchProgres
 function plainProgress(quiet: boolean): SearchProgress {
   let done = 0;
   let total = 0;
-  const started = Date.now();
+  let started = Date.now();
   return {
     methodStarted(method, count) {
       done = 0;
       total = count;
+      started = Date.now();
       console.log(`${method}: training ${count} networks`);
     },
     epoch({ method, trialId, epoch, epochs, loss }) {
@@ -71,7 +72,8 @@ function plainProgress(quiet: boolean): SearchProgress {
     trialDone(method, _trialId, summary) {
       done++;
       const elapsed = (Date.now() - started) / 1000;
-      console.log(`[${done}/${total}, ${elapsed.toFixed(0)} s] ${summary}`);
+      const eta = done < total ? `, ETA ${((elapsed / done) * (total - done)).toFixed(0)} s` : '';
+      console.log(`[${done}/${total}, ${elapsed.toFixed(0)} s${eta}] ${summary}`);
     },
     log(line) {
       console.log(line);
