@@ -139,6 +139,19 @@ describe('pooling gradients on wasm match cpu', () => {
     [3, 2, 'valid'],
     [1, 2, 'valid'],
   ];
+  // 2×2 stride-2 windows tiling an even-sized input: the direct maxPoolGrad2x2 loop.
+  for (const pad of ['valid', 'same'] as const) {
+    test(`max pool 2x2 stride 2 ${pad} on an even-sized input, with ties`, async () => {
+      const shape = [3, 8, 10, 6];
+      await assertCloseOnBothBackends([{ shape, values: randomValues(shape) }], (x) =>
+        tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(tf.relu(input) as tf.Tensor4D, 2, 2, pad), tf.sin(tf.maxPool(x as tf.Tensor4D, 2, 2, pad)))))(x),
+      );
+      const levels = randomValues(shape).map((v) => Math.round(v));
+      await assertCloseOnBothBackends([{ shape, values: levels }, { shape: [1], values: new Float32Array([0]) }], (x, zero) =>
+        tf.grad((input: tf.Tensor) => tf.sum(tf.maxPool(input as tf.Tensor4D, 2, 2, pad).mul(tf.add(zero, 2))))(x),
+      );
+    });
+  }
   for (const [size, stride, pad] of configs) {
     test(`max pool ${size}x${size} stride ${stride} ${pad}, with ties from relu`, async () => {
       const shape = [2, 9, 8, 5];

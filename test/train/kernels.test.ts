@@ -75,6 +75,10 @@ describe('conv2d gradients on wasm match cpu', () => {
   configs.push({ k: 3, stride: 1, dilation: 1, pad: [[0, 0], [1, 2], [0, 1], [0, 0]], cin: 3, cout: 3, hw: [9, 9] });
   configs.push({ k: 3, stride: 2, dilation: 1, pad: [[0, 0], [2, 0], [1, 1], [0, 0]], cin: 2, cout: 4, hw: [9, 8] });
   configs.push({ k: 5, stride: 1, dilation: 2, pad: 'same', cin: 4, cout: 4, hw: [12, 12] });
+  // More than 8 input channels: the filter gradient takes the transpose trick instead of im2col.
+  configs.push({ k: 3, stride: 1, dilation: 1, pad: 'same', cin: 12, cout: 5, hw: [7, 7] });
+  configs.push({ k: 3, stride: 2, dilation: 1, pad: 'valid', cin: 9, cout: 4, hw: [9, 8] });
+  configs.push({ k: 3, stride: 1, dilation: 2, pad: 'same', cin: 10, cout: 3, hw: [8, 8] });
   for (const c of configs) {
     const name = `${c.k}x${c.k} stride ${c.stride} dilation ${c.dilation} pad ${JSON.stringify(c.pad)} ${c.cin}->${c.cout} on ${c.hw.join('x')}`;
     test(name, () =>

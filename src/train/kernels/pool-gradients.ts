@@ -2,7 +2,8 @@
  * Pooling gradients for wasm. The stock MaxPoolGrad / AvgPoolGrad are plain loops that cost ~50×
  * their forward pass on NHWC tensors with few channels.
  * - MaxPoolGrad: routes each dy to the first strict maximum of its window in row-major order (the
- *   cpu backend's choice on ties), found separably (see maxPoolGrad).
+ *   cpu backend's choice on ties), found separably (see maxPoolGrad); 2×2 stride-2 windows that
+ *   tile the input exactly take a direct loop (maxPoolGrad2x2).
  * - AvgPoolGrad: a depthwise XNNPACK conv of dy (zero-inserted when strided) with a constant
  *   1/(kh·kw) filter — tfjs divides by the full window size in the gradient, also at borders.
  */
@@ -32,6 +33,12 @@ function maxPoolGrad(args: KernelArgs): tf.TensorInfo {
     input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
   const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
   const { strideHeight, strideWidth, filterHeight, filterWidth, padInfo } = info;
+  if (
+    filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 &&
+    padInfo.top === 0 && padInfo.left === 0 && inHeight === 2 * outHeight && inWidth === 2 * outWidth
+  ) {
+    return maxPoolGrad2x2(args, info);
+  }
   const wasm = heapBackend(args.backend);
   const dx = wasm.makeOutput(input.shape, 'float32');
   const heap = heapFloats(wasm);
@@ -89,6 +96,51 @@ function maxPoolGrad(args: KernelArgs): tf.TensorInfo {
       for (let k = 0; k < outRow; k++) {
         const at = bestAt[k]!;
         if (at >= 0) heap[dxImage + at]! += heap[dyRow + k]!;
+      }
+    }
+  }
+  return dx;
+}
+
+/**
+ * 2×2 stride-2 windows tiling the input exactly (every input pixel in one window): each window
+ * writes its four dx values, dy at its first strict maximum (row-major) and 0 elsewhere.
+ */
+function maxPoolGrad2x2(args: KernelArgs, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
+  const { batchSize, inWidth, inChannels: channels, outHeight, outWidth } = info;
+  const wasm = heapBackend(args.backend);
+  const dx = wasm.makeOutput(input.shape, 'float32');
+  const heap = heapFloats(wasm);
+  const xStart = floatOffset(wasm, input);
+  const dxStart = floatOffset(wasm, dx);
+  let dyAt = floatOffset(wasm, dy);
+  const inRow = inWidth * channels;
+  const rowPairs = batchSize * outHeight;
+  for (let pair = 0; pair < rowPairs; pair++) {
+    const rowOffset = pair * 2 * inRow;
+    for (let ow = 0; ow < outWidth; ow++) {
+      // Offsets of the window's top-left, top-right, bottom-left, bottom-right at channel 0.
+      const p0 = rowOffset + 2 * ow * channels;
+      const p1 = p0 + channels;
+      const p2 = p0 + inRow;
+      const p3 = p2 + channels;
+      for (let c = 0; c < channels; c++) {
+        const a = heap[xStart + p0 + c]!;
+        const b = heap[xStart + p1 + c]!;
+        const d = heap[xStart + p2 + c]!;
+        const e = heap[xStart + p3 + c]!;
+        let best = -Infinity;
+        let at = -1;
+        if (a > best) { best = a; at = 0; }
+        if (b > best) { best = b; at = 1; }
+        if (d > best) { best = d; at = 2; }
+        if (e > best) at = 3;
+        const g = heap[dyAt++]!;
+        heap[dxStart + p0 + c] = at === 0 ? g : 0;
+        heap[dxStart + p1 + c] = at === 1 ? g : 0;
+        heap[dxStart + p2 + c] = at === 2 ? g : 0;
+        heap[dxStart + p3 + c] = at === 3 ? g : 0;
       }
     }
   }
