@@ -151,6 +151,19 @@ describe('pooling gradients on wasm match cpu', () => {
         tf.grad((input: tf.Tensor) => tf.sum(tf.maxPool(input as tf.Tensor4D, 2, 2, pad).mul(tf.add(zero, 2))))(x),
       );
     });
+    test(`max pool 2x2 stride 2 ${pad} on an even-sized input, windows with NaN or only −∞`, async () => {
+      const shape = [2, 4, 6, 3];
+      const values = randomValues(shape);
+      const at = (y: number, x: number, c: number) => (y * 6 + x) * 3 + c; // image 0
+      for (const [y, x] of [[0, 0], [0, 1], [1, 0], [1, 1]]) values[at(y!, x!, 0)] = -Infinity; // whole window
+      for (const [y, x] of [[0, 2], [0, 3], [1, 2], [1, 3]]) values[at(y!, x!, 1)] = NaN; // whole window
+      for (const [y, x, c] of [[2, 0, 2], [3, 5, 0], [3, 4, 1], [2, 5, 1]]) values[at(y!, x!, c!)] = NaN; // partly
+      values[at(2, 2, 0)] = -Infinity;
+      await assertSameOnBothBackends(
+        [{ shape, values }, { shape: [2, 2, 3, 3], values: randomValues([2, 2, 3, 3]) }],
+        (x, g) => tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, 2, 2, pad), g)))(x),
+      );
+    });
   }
   for (const [size, stride, pad] of configs) {
     test(`max pool ${size}x${size} stride ${stride} ${pad}, with ties from relu`, async () => {
