@@ -4,7 +4,7 @@
  *
  * A step is what src/train/trainer.ts does per batch: forward in training mode, softmax
  * cross-entropy on the logits, gradients of every trainable weight, L2 weight decay, momentum SGD.
- * Each (net, backend) gets one warm-up step on a 2-image batch (JIT, wasm setup), excluded; cpu
+ * Each (net, backend) gets one warm-up step (JIT, wasm setup and heap growth; a full batch on wasm, 2 images on cpu), excluded; cpu
  * defaults to one timed batch (a DARTS step takes 1–2 minutes there). Quick wasm-only run:
  * `--nets darts --backends wasm`. Besides wall-clock imagesPerSec, each line has cpuImagesPerSec
  * (images per second of this process's CPU time), steadier when other jobs share the machine.
@@ -109,7 +109,9 @@ async function measure(net: NetName, backend: EngineName, options: Options): Pro
   await initEngine(backend);
   const model = buildNet(net);
   const trainer = makeStep(model);
-  const warmUp = randomBatch(2, 1);
+  // wasm warms up on a full batch, so that the one-off growth of its heap (tens of ms per 64 MB
+  // touched first) is not billed to the timed steps; a full cpu step would take minutes.
+  const warmUp = randomBatch(backend === 'cpu' ? 2 : options.batch, 1);
   trainer.step(warmUp.x, warmUp.y);
   tf.dispose([warmUp.x, warmUp.y]);
   const steps = Math.max(1, options.steps[backend] ?? 1);
