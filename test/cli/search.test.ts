@@ -9,17 +9,9 @@ import type { LabelledImages } from '../../src/data/types.js';
 import { genotypeId } from '../../src/space/id.js';
 import { loadNamedGenotype } from '../../src/space/named.js';
 import { runCli } from '../helpers/cli.js';
+import { TINY_SEARCH } from '../helpers/tiny-search.js';
 
-const tinyConfig = {
-  budget: 3,
-  ensembleSizes: [2],
-  macro: { cells: 2, channels: 4 },
-  dataset: { trainLimit: 64 },
-  training: { epochs: 1, batchSize: 32 },
-  evaluation: { anytimeStep: 2 },
-  shift: { severities: [0, 2] },
-  execution: { workers: 2 },
-};
+const tinyConfig = TINY_SEARCH;
 
 test('nes search runs NES-RS end to end on the embedded data and records everything', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'nes-search-'));

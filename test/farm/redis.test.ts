@@ -10,15 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RedisConnection } from 'bullmq';
-import { loadFashionMnist } from '../../src/data/fashion-mnist.js';
+import { loadConfiguredDataset } from '../../src/data/configured-dataset.js';
 import { readNpy } from '../../src/data/npy.js';
 import { registryClient, registryKey } from '../../src/farm/redis/protocol.js';
 import type { TrainProgress } from '../../src/farm/types.js';
 import { resolveConfig } from '../../src/run/config.js';
 import { runSearch } from '../../src/search/run-search.js';
-import { loadSpace } from '../../src/space/load.js';
+import { loadConfigInputs } from '../../src/search/config-inputs.js';
 import type { SearchProgress } from '../../src/cli/progress.js';
 import { startTestRedis, type TestRedis } from '../fixtures/redis-server.js';
+import { TINY_SEARCH } from '../helpers/tiny-search.js';
 
 const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 const WORKER_ENTRY = fileURLToPath(new URL(`../fixtures/redis-worker-entry${extension}`, import.meta.url));
@@ -97,21 +98,14 @@ function recordingProgress(epochs: TrainProgress[]): SearchProgress {
 
 async function tinySearch(url: string, runId: string, epochs: TrainProgress[] = []) {
   const config = resolveConfig({
+    ...TINY_SEARCH,
     budget: BUDGET,
-    ensembleSizes: [2],
-    macro: { cells: 2, channels: 4 },
-    dataset: { trainLimit: 64 },
-    training: { epochs: 1, batchSize: 32 },
-    evaluation: { anytimeStep: 2 },
-    shift: { severities: [0, 2] },
     execution: { executor: 'redis', redis: url, workers: 2, maxAttempts: 2, engine: ENGINE },
   });
-  const dataset = loadFashionMnist({ seed: config.seed, shared: true, trainLimit: config.dataset.trainLimit });
+  const dataset = loadConfiguredDataset(config.dataset, config.seed, { shared: true });
   const runsDir = mkdtempSync(join(tmpdir(), 'nes-redis-'));
-  const space = loadSpace(config.space);
-  // Both shapes of SearchOptions (space, or inputs: { space }) while that API settles.
-  const options = { config, dataset, space, inputs: { space }, engine: ENGINE, runsDir, runId, progress: recordingProgress(epochs) };
-  return runSearch(options as Parameters<typeof runSearch>[0]);
+  const inputs = loadConfigInputs(config);
+  return runSearch({ config, dataset, inputs, engine: ENGINE, runsDir, runId, progress: recordingProgress(epochs) });
 }
 
 type JournalLine = { event: string; method?: string; trialId?: number; attempt?: number; reason?: string };

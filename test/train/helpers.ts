@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LabelledImages } from '../../src/data/types.js';
 import type { DartsGenotype, MacroConfig } from '../../src/space/types.js';
 import { createRng } from '../../src/util/rng.js';
+import { loadNamedGenotype } from '../../src/space/named.js';
 
 export async function useCpu(): Promise<void> {
   await tf.setBackend('cpu');
@@ -15,21 +16,8 @@ export function uniformDarts(normalOp: string, reduceOp = normalOp): DartsGenoty
   return { space: 'darts', normal: cell(normalOp), reduce: cell(reduceOp) };
 }
 
-export const DARTS_V2: DartsGenotype = {
-  space: 'darts',
-  normal: [
-    [{ op: 'sep_conv_3x3', input: 0 }, { op: 'sep_conv_3x3', input: 1 }],
-    [{ op: 'sep_conv_3x3', input: 0 }, { op: 'sep_conv_3x3', input: 1 }],
-    [{ op: 'sep_conv_3x3', input: 1 }, { op: 'skip_connect', input: 0 }],
-    [{ op: 'skip_connect', input: 0 }, { op: 'dil_conv_3x3', input: 2 }],
-  ],
-  reduce: [
-    [{ op: 'max_pool_3x3', input: 0 }, { op: 'max_pool_3x3', input: 1 }],
-    [{ op: 'skip_connect', input: 2 }, { op: 'max_pool_3x3', input: 1 }],
-    [{ op: 'max_pool_3x3', input: 0 }, { op: 'skip_connect', input: 2 }],
-    [{ op: 'skip_connect', input: 2 }, { op: 'max_pool_3x3', input: 1 }],
-  ],
-};
+/** The shipped DARTS-V2 genotype (search-spaces/genotypes/darts-v2.json). */
+export const DARTS_V2 = loadNamedGenotype('darts-v2') as DartsGenotype;
 
 export const TINY_MACRO: MacroConfig = { cells: 3, channels: 4, stemMultiplier: 2 };
 
