@@ -20,6 +20,16 @@ interface PoolGradAttrs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
+/** A zeroed dx the shape of the input, with the heap offsets of x, dy and dx (float32). */
+function zeroedGradient(backend: KernelArgs['backend'], input: tf.TensorInfo, dy: tf.TensorInfo) {
+  const wasm = heapBackend(backend);
+  const dx = wasm.makeOutput(input.shape, 'float32');
+  const heap = heapFloats(wasm);
+  const dxStart = floatOffset(wasm, dx);
+  heap.fill(0, dxStart, dxStart + tf.util.sizeFromShape(input.shape));
+  return { wasm, dx, heap, xStart: floatOffset(wasm, input), dyStart: floatOffset(wasm, dy), dxStart };
+}
+
 /**
  * Max-pool gradient, separably: the first row-major maximum of a window is, among its rows in
  * order, the first row whose own first maximum is strictly the largest. So each input row is
@@ -40,13 +50,7 @@ function maxPoolGrad(args: KernelArgs): tf.TensorInfo {
   ) {
     return maxPoolGrad2x2(args, info);
   }
-  const wasm = heapBackend(args.backend);
-  const dx = wasm.makeOutput(input.shape, 'float32');
-  const heap = heapFloats(wasm);
-  const xStart = floatOffset(wasm, input);
-  const dyStart = floatOffset(wasm, dy);
-  const dxStart = floatOffset(wasm, dx);
-  heap.fill(0, dxStart, dxStart + tf.util.sizeFromShape(input.shape));
+  const { dx, heap, xStart, dyStart, dxStart } = zeroedGradient(args.backend, input, dy);
   const outRow = outWidth * channels;
   const inRow = inWidth * channels;
   // Per input row of one image: each window's max over its columns, and the input column index.
@@ -116,13 +120,7 @@ function maxPoolGrad(args: KernelArgs): tf.TensorInfo {
 function maxPoolGrad2x2(args: KernelArgs, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const { dy, input, output } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo; output: tf.TensorInfo };
   const { batchSize, inWidth, inChannels: channels, outHeight, outWidth } = info;
-  const wasm = heapBackend(args.backend);
-  const dx = wasm.makeOutput(input.shape, 'float32');
-  const heap = heapFloats(wasm);
-  const xStart = floatOffset(wasm, input);
-  const dxStart = floatOffset(wasm, dx);
-  const dyStart = floatOffset(wasm, dy);
-  heap.fill(0, dxStart, dxStart + tf.util.sizeFromShape(input.shape));
+  const { wasm, dx, heap, xStart, dyStart, dxStart } = zeroedGradient(args.backend, input, dy);
   const maxima = floatOffset(wasm, output);
   const inRow = inWidth * channels;
   const rowPairs = batchSize * outHeight;
