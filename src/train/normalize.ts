@@ -23,24 +23,36 @@ export type BatchSelection = { start: number; end: number } | ArrayLike<number>;
  * shared dataset is never copied as a whole.
  */
 export function normalizedBatch(source: ImageSource, selection: BatchSelection, normalization: Normalization): tf.Tensor4D {
+  const positions = positionsOf(selection);
+  const values = new Float32Array(positions.length * source.height * source.width * source.channels);
+  normalizeInto(source, positions, normalization, values);
+  return tf.tensor4d(values, [positions.length, source.height, source.width, source.channels], 'float32');
+}
+
+/** Writes the selected images, normalised, into `target` (NHWC, from index 0); returns how many. */
+export function normalizeInto(source: ImageSource, selection: BatchSelection, normalization: Normalization, target: Float32Array): number {
   const { height, width, channels } = source;
   const { scale, offset } = channelAffine(normalization, channels);
   const imageSize = height * width * channels;
-  const positions = 'start' in selection ? rangeOf(selection.start, selection.end) : selection;
-  const values = new Float32Array(positions.length * imageSize);
+  const positions = positionsOf(selection);
+  if (positions.length * imageSize > target.length) throw new RangeError(`${positions.length} images do not fit a buffer of ${target.length} floats`);
   for (let slot = 0; slot < positions.length; slot++) {
     const position = positions[slot] as number;
     if (!Number.isInteger(position) || position < 0 || position >= source.count) {
       throw new RangeError(`image ${position} outside 0..${source.count - 1}`);
     }
     const pixels = source.images.subarray(position * imageSize, (position + 1) * imageSize);
-    const target = slot * imageSize;
+    const base = slot * imageSize;
     for (let i = 0; i < imageSize; i++) {
       const channel = i % channels;
-      values[target + i] = (pixels[i] as number) * (scale[channel] as number) - (offset[channel] as number);
+      target[base + i] = (pixels[i] as number) * (scale[channel] as number) - (offset[channel] as number);
     }
   }
-  return tf.tensor4d(values, [positions.length, height, width, channels], 'float32');
+  return positions.length;
+}
+
+function positionsOf(selection: BatchSelection): ArrayLike<number> {
+  return 'start' in selection ? rangeOf(selection.start, selection.end) : selection;
 }
 
 /** (x/255 − mean)/std as x·scale − offset, checked against the image channels. */

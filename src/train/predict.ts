@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { normalizedBatch, type ImageSource, type Normalization } from './normalize.js';
+import { compiledNetworkFor } from './compiled/use-compiled.js';
+import { normalizedBatch, normalizeInto, type ImageSource, type Normalization } from './normalize.js';
 
 /**
  * Softmax probabilities of every image, N×C row-major, in inference mode (BN moving statistics),
@@ -15,6 +16,19 @@ export function predictProbs(
   const numClasses = model.outputs[0]?.shape[1];
   if (numClasses == null) throw new Error('model output must be [batch, classes]');
   const probs = new Float32Array(source.count * numClasses);
+  const network = compiledNetworkFor(model, { capacity: Math.max(1, Math.min(batchSize, source.count)), training: false });
+  if (network !== null) {
+    try {
+      for (let start = 0; start < source.count; start += network.capacity) {
+        const end = Math.min(source.count, start + network.capacity);
+        normalizeInto(source, { start, end }, normalization, network.inputValues());
+        network.predict(end - start, probs, start * numClasses);
+      }
+    } finally {
+      network.dispose();
+    }
+    return probs;
+  }
   for (let start = 0; start < source.count; start += batchSize) {
     const end = Math.min(source.count, start + batchSize);
     tf.tidy(() => {

@@ -6,9 +6,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LabelledImages } from '../data/types.js';
 import { createRng, type Rng } from '../util/rng.js';
+import { compiledNetworkFor } from './compiled/use-compiled.js';
 import { registerGradientOverrides } from './kernels/index.js';
 import { logitsModel } from './model/logits.js';
-import { normalizedBatch, type Normalization } from './normalize.js';
+import { normalizedBatch, normalizeInto, type Normalization } from './normalize.js';
 
 export type { LabelledImages } from '../data/types.js';
 
@@ -100,7 +101,7 @@ export async function train(
   const trainSet = data.train;
   const numClasses = model.outputs[0]?.shape[1];
   if (numClasses == null) throw new Error('model output must be [batch, classes]');
-  const step = makeStep(model, config, numClasses);
+  const step = compiledStep(model, config) ?? tfjsStep(model, config, numClasses);
   const order = createRng(`nes-train-order:${config.seed}`);
   const batches = Math.ceil(trainSet.count / config.batchSize);
   const lossCurve: number[] = [];
@@ -109,7 +110,7 @@ export async function train(
       const epochStarted = performance.now();
       const epoch = epochIndex + 1;
       const learningRate = cosineLearningRate(config.learningRate, epochIndex, config.epochs);
-      step.optimizer.setLearningRate(learningRate);
+      step.setLearningRate(learningRate);
       const permutation = shuffledPositions(trainSet.count, order);
       let lossSum = 0;
       for (let batchIndex = 0; batchIndex < batches; batchIndex++) {
@@ -131,19 +132,54 @@ export async function train(
     }
     return { lossCurve, seconds: elapsedSeconds(started), stopped: false };
   } finally {
-    step.optimizer.dispose();
-    // tfjs 4.x MomentumOptimizer.dispose() forgets its SGD base's learning-rate scalar.
-    tf.SGDOptimizer.prototype.dispose.call(step.optimizer);
+    step.close();
   }
 }
 
 interface TrainStep {
-  optimizer: tf.MomentumOptimizer;
+  setLearningRate(learningRate: number): void;
   /** One SGD step on the given images; returns the batch's mean loss (checked finite). */
   run(images: LabelledImages, positions: Int32Array, where: { epoch: number; batch: number }): number;
+  /** Leaves the trained weights in the model and frees what the step held. */
+  close(): void;
 }
 
-function makeStep(model: tf.LayersModel, config: TrainConfig, numClasses: number): TrainStep {
+/**
+ * The step on the compiled network (the wasm engine, for models it implements), or null. The
+ * model's variables get the weights back in close(), also when training stopped or diverged.
+ */
+function compiledStep(model: tf.LayersModel, config: TrainConfig): TrainStep | null {
+  const network = compiledNetworkFor(model, { capacity: config.batchSize, training: true });
+  if (network === null) return null;
+  const labels = new Int32Array(config.batchSize);
+  let learningRate = config.learningRate;
+  return {
+    setLearningRate(rate) {
+      learningRate = rate;
+    },
+    run(images, positions, where) {
+      const count = normalizeInto(images, positions, config.normalization, network.inputValues());
+      for (let i = 0; i < count; i++) labels[i] = images.labels[positions[i] as number] as number;
+      const loss = network.trainStep(count, labels, {
+        learningRate,
+        momentum: config.momentum,
+        weightDecay: config.weightDecay,
+        gradientClip: config.gradientClip,
+      });
+      if (!Number.isFinite(loss)) throw new NonFiniteLossError(where.epoch, where.batch, loss);
+      return loss;
+    },
+    close() {
+      try {
+        network.storeWeights();
+      } finally {
+        network.dispose();
+      }
+    },
+  };
+}
+
+function tfjsStep(model: tf.LayersModel, config: TrainConfig, numClasses: number): TrainStep {
   const optimizer = tf.train.momentum(config.learningRate, config.momentum);
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const logits = logitsModel(model);
@@ -159,7 +195,12 @@ function makeStep(model: tf.LayersModel, config: TrainConfig, numClasses: number
     return tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.log(tf.clipByValue(probs, 1e-7, 1))), 1))) as tf.Scalar;
   };
   return {
-    optimizer,
+    setLearningRate: (learningRate) => optimizer.setLearningRate(learningRate),
+    close() {
+      optimizer.dispose();
+      // tfjs 4.x MomentumOptimizer.dispose() forgets its SGD base's learning-rate scalar.
+      tf.SGDOptimizer.prototype.dispose.call(optimizer);
+    },
     run(images, positions, where) {
       return tf.tidy(() => {
         const x = normalizedBatch(images, positions, config.normalization);

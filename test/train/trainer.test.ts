@@ -193,11 +193,13 @@ describe('predictProbs', () => {
 });
 
 describe('wasm engine', () => {
-  it('trains every DARTS op to the same losses as the cpu backend', async () => {
+  // avg_pool_3x3 is left out: tfjs divides its gradient at image borders by the full window, the
+  // wasm engine by the pixels the window covers (the exact gradient; test/train/compiled checks it).
+  it('trains every DARTS op but avg_pool to the same losses as the cpu backend', async () => {
     const genotype = uniformDarts('dil_conv_3x3', 'dil_conv_5x5');
-    genotype.normal[1] = [{ op: 'sep_conv_5x5', input: 0 }, { op: 'avg_pool_3x3', input: 1 }];
+    genotype.normal[1] = [{ op: 'sep_conv_5x5', input: 0 }, { op: 'max_pool_3x3', input: 1 }];
     genotype.reduce[1] = [{ op: 'sep_conv_3x3', input: 0 }, { op: 'max_pool_3x3', input: 1 }];
-    genotype.reduce[2] = [{ op: 'skip_connect', input: 0 }, { op: 'avg_pool_3x3', input: 1 }];
+    genotype.reduce[2] = [{ op: 'skip_connect', input: 0 }, { op: 'sep_conv_5x5', input: 1 }];
     const run = async (): Promise<number[]> => {
       const model = buildModel(genotype, { cells: 3, channels: 4, stemMultiplier: 2 }, { inputShape: [9, 9, 1], numClasses: 2, seed: 13 });
       const { lossCurve } = await train(model, { train: toyImages(16, 9, 10) }, config({ epochs: 2, gradientClip: 5 }));
