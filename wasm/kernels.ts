@@ -78,6 +78,69 @@ export function heapBase(): usize {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Kernel variants, chosen at compile time by a marker type parameter V (the branches on it fold
+// away, so the Plain instances are the kernels as written):
+//   Plain:   as is.
+//   ReluIn:  the A operand (the conv input x) is read as max(a, 0).
+//   MaskOut: accumulating outputs only add where x > 0, x being the tensor laid out like the
+//            output at out + gMaskOff (the backprop-input of a conv applied to relu(x)).
+
+type Plain = i8;
+type ReluIn = i16;
+type MaskOut = i32;
+
+/** Byte offset from dx to x for MaskOut kernels (set by the exported kernel). */
+let gMaskOff: usize = 0;
+
+@inline function isRelu<V>(): bool {
+  return sizeof<V>() == 2;
+}
+
+@inline function isMask<V>(): bool {
+  return sizeof<V>() == 4;
+}
+
+// ReLU as pmax (v < 0 ? 0 : v): one instruction on x64, where f32x4.max (NaN and -0 semantics)
+// lowers to a sequence of about seven.
+
+/** An A-operand vector as the variant reads it. */
+@inline function rv<V>(v: v128): v128 {
+  if (isRelu<V>()) return f32x4.pmax(v, f32x4.splat(0));
+  return v;
+}
+
+/** An A-operand scalar as the variant reads it. */
+@inline function rs<V>(v: f32): f32 {
+  if (isRelu<V>()) return v < 0 ? 0 : v;
+  return v;
+}
+
+/** dst[i] = relu(src[i]), i < len (for padImage<ReluIn>). */
+function reluCopy(src: usize, dst: usize, len: i32): void {
+  const zero = f32x4.splat(0);
+  let i: i32 = 0;
+  for (; i + 8 <= len; i += 8) {
+    const o = bytes(i);
+    v128.store(dst + o, f32x4.pmax(v128.load(src + o), zero));
+    v128.store(dst + o, f32x4.pmax(v128.load(src + o, 16), zero), 16);
+  }
+  for (; i < len; i++) {
+    const o = bytes(i);
+    const v = load<f32>(src + o);
+    store<f32>(dst + o, v < 0 ? 0 : v);
+  }
+}
+
+/** MaskOut store: out += v where x (at p + mOff) > 0. */
+@inline function maskAdd(p: usize, v: v128, mOff: usize): void {
+  v128.store(p, f32x4.add(v128.load(p), v128.and(v, f32x4.gt(v128.load(p + mOff), f32x4.splat(0)))));
+}
+
+@inline function maskAddS(p: usize, v: f32, mOff: usize): void {
+  if (load<f32>(p + mOff) > 0) store<f32>(p, load<f32>(p) + v);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Tap grids. A window's taps form a grid of gnky rows x gnkx columns; moving one tap column adds
 // gaCol bytes to the A pointer and gbCol to the B pointer, one tap row gaRow / gbRow (these may be
 // "negative", i.e. wrap around; the final addresses are always valid). Set with grid() before a
@@ -105,7 +168,8 @@ let gbCol: usize = 0;
 // out[0..N) (=|+=) sum over grid taps t, k < K of A_t[k] * B_t[k*N + n]: A_t floats are
 // consecutive, B_t rows N floats apart. a, b: pointers of the first tap.
 
-function gemmPixel(out: usize, a: usize, b: usize, K: i32, N: i32, accum: bool): void {
+function gemmPixel<V>(out: usize, a: usize, b: usize, K: i32, N: i32, accum: bool): void {
+  const mOff: usize = isMask<V>() ? gMaskOff : 0;
   const nky = gnky, nkx = gnkx, aRow = gaRow, bRow = gbRow, aCol = gaCol, bCol = gbCol;
   const rowB = bytes(N);
   let n: i32 = 0;
@@ -119,7 +183,7 @@ function gemmPixel(out: usize, a: usize, b: usize, K: i32, N: i32, accum: bool):
       for (let tx: i32 = 0; tx < nkx; tx++) {
         let pa = ca, pb = cb;
         for (let k: i32 = 0; k < K; k++) {
-          const xv = v128.load32_splat(pa);
+          const xv = rv<V>(v128.load32_splat(pa));
           c0 = madd(c0, xv, v128.load(pb));
           c1 = madd(c1, xv, v128.load(pb, 16));
           c2 = madd(c2, xv, v128.load(pb, 32));
@@ -134,16 +198,23 @@ function gemmPixel(out: usize, a: usize, b: usize, K: i32, N: i32, accum: bool):
       rb += bRow;
     }
     const po = out + nOff;
-    if (accum) {
-      c0 = f32x4.add(c0, v128.load(po));
-      c1 = f32x4.add(c1, v128.load(po, 16));
-      c2 = f32x4.add(c2, v128.load(po, 32));
-      c3 = f32x4.add(c3, v128.load(po, 48));
+    if (isMask<V>()) {
+      maskAdd(po, c0, mOff);
+      maskAdd(po + 16, c1, mOff);
+      maskAdd(po + 32, c2, mOff);
+      maskAdd(po + 48, c3, mOff);
+    } else {
+      if (accum) {
+        c0 = f32x4.add(c0, v128.load(po));
+        c1 = f32x4.add(c1, v128.load(po, 16));
+        c2 = f32x4.add(c2, v128.load(po, 32));
+        c3 = f32x4.add(c3, v128.load(po, 48));
+      }
+      v128.store(po, c0);
+      v128.store(po, c1, 16);
+      v128.store(po, c2, 32);
+      v128.store(po, c3, 48);
     }
-    v128.store(po, c0);
-    v128.store(po, c1, 16);
-    v128.store(po, c2, 32);
-    v128.store(po, c3, 48);
   }
   for (; n + 8 <= N; n += 8) {
     const nOff = bytes(n);
@@ -155,7 +226,7 @@ function gemmPixel(out: usize, a: usize, b: usize, K: i32, N: i32, accum: bool):
       for (let tx: i32 = 0; tx < nkx; tx++) {
         let pa = ca, pb = cb;
         for (let k: i32 = 0; k < K; k++) {
-          const xv = v128.load32_splat(pa);
+          const xv = rv<V>(v128.load32_splat(pa));
           c0 = madd(c0, xv, v128.load(pb));
           c1 = madd(c1, xv, v128.load(pb, 16));
           pa += 4;
@@ -168,12 +239,17 @@ function gemmPixel(out: usize, a: usize, b: usize, K: i32, N: i32, accum: bool):
       rb += bRow;
     }
     const po = out + nOff;
-    if (accum) {
-      c0 = f32x4.add(c0, v128.load(po));
-      c1 = f32x4.add(c1, v128.load(po, 16));
+    if (isMask<V>()) {
+      maskAdd(po, c0, mOff);
+      maskAdd(po + 16, c1, mOff);
+    } else {
+      if (accum) {
+        c0 = f32x4.add(c0, v128.load(po));
+        c1 = f32x4.add(c1, v128.load(po, 16));
+      }
+      v128.store(po, c0);
+      v128.store(po, c1, 16);
     }
-    v128.store(po, c0);
-    v128.store(po, c1, 16);
   }
   for (; n + 4 <= N; n += 4) {
     const nOff = bytes(n);
@@ -184,7 +260,7 @@ function gemmPixel(out: usize, a: usize, b: usize, K: i32, N: i32, accum: bool):
       for (let tx: i32 = 0; tx < nkx; tx++) {
         let pa = ca, pb = cb;
         for (let k: i32 = 0; k < K; k++) {
-          c0 = madd(c0, v128.load32_splat(pa), v128.load(pb));
+          c0 = madd(c0, rv<V>(v128.load32_splat(pa)), v128.load(pb));
           pa += 4;
           pb += rowB;
         }
@@ -195,8 +271,12 @@ function gemmPixel(out: usize, a: usize, b: usize, K: i32, N: i32, accum: bool):
       rb += bRow;
     }
     const po = out + nOff;
-    if (accum) c0 = f32x4.add(c0, v128.load(po));
-    v128.store(po, c0);
+    if (isMask<V>()) {
+      maskAdd(po, c0, mOff);
+    } else {
+      if (accum) c0 = f32x4.add(c0, v128.load(po));
+      v128.store(po, c0);
+    }
   }
   for (; n < N; n++) {
     const nOff = bytes(n);
@@ -207,7 +287,7 @@ function gemmPixel(out: usize, a: usize, b: usize, K: i32, N: i32, accum: bool):
       for (let tx: i32 = 0; tx < nkx; tx++) {
         let pa = ca, pb = cb;
         for (let k: i32 = 0; k < K; k++) {
-          s += load<f32>(pa) * load<f32>(pb);
+          s += rs<V>(load<f32>(pa)) * load<f32>(pb);
           pa += 4;
           pb += rowB;
         }
@@ -218,13 +298,18 @@ function gemmPixel(out: usize, a: usize, b: usize, K: i32, N: i32, accum: bool):
       rb += bRow;
     }
     const po = out + nOff;
-    if (accum) s += load<f32>(po);
-    store<f32>(po, s);
+    if (isMask<V>()) {
+      maskAddS(po, s, mOff);
+    } else {
+      if (accum) s += load<f32>(po);
+      store<f32>(po, s);
+    }
   }
 }
 
 /** Four pixels sharing one tap grid: pixel j reads A at a + j*aStep, writes out + j*outStep. */
-function gemmQuad(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, K: i32, N: i32, accum: bool): void {
+function gemmQuad<V>(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, K: i32, N: i32, accum: bool): void {
+  const mOff: usize = isMask<V>() ? gMaskOff : 0;
   const nky = gnky, nkx = gnkx, aRow = gaRow, bRow = gbRow, aCol = gaCol, bCol = gbCol;
   const rowB = bytes(N);
   const aStep2 = aStep + aStep;
@@ -245,16 +330,16 @@ function gemmQuad(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, 
         for (let k: i32 = 0; k < K; k++) {
           const b0 = v128.load(pb);
           const b1 = v128.load(pb, 16);
-          let xv = v128.load32_splat(pa);
+          let xv = rv<V>(v128.load32_splat(pa));
           c00 = madd(c00, xv, b0);
           c01 = madd(c01, xv, b1);
-          xv = v128.load32_splat(pa + aStep);
+          xv = rv<V>(v128.load32_splat(pa + aStep));
           c10 = madd(c10, xv, b0);
           c11 = madd(c11, xv, b1);
-          xv = v128.load32_splat(pa + aStep2);
+          xv = rv<V>(v128.load32_splat(pa + aStep2));
           c20 = madd(c20, xv, b0);
           c21 = madd(c21, xv, b1);
-          xv = v128.load32_splat(pa + aStep3);
+          xv = rv<V>(v128.load32_splat(pa + aStep3));
           c30 = madd(c30, xv, b0);
           c31 = madd(c31, xv, b1);
           pa += 4;
@@ -267,24 +352,35 @@ function gemmQuad(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, 
       rb += bRow;
     }
     const p0 = out + nOff, p1 = o1 + nOff, p2 = o2 + nOff, p3 = o3 + nOff;
-    if (accum) {
-      c00 = f32x4.add(c00, v128.load(p0));
-      c01 = f32x4.add(c01, v128.load(p0, 16));
-      c10 = f32x4.add(c10, v128.load(p1));
-      c11 = f32x4.add(c11, v128.load(p1, 16));
-      c20 = f32x4.add(c20, v128.load(p2));
-      c21 = f32x4.add(c21, v128.load(p2, 16));
-      c30 = f32x4.add(c30, v128.load(p3));
-      c31 = f32x4.add(c31, v128.load(p3, 16));
+    if (isMask<V>()) {
+      maskAdd(p0, c00, mOff);
+      maskAdd(p0 + 16, c01, mOff);
+      maskAdd(p1, c10, mOff);
+      maskAdd(p1 + 16, c11, mOff);
+      maskAdd(p2, c20, mOff);
+      maskAdd(p2 + 16, c21, mOff);
+      maskAdd(p3, c30, mOff);
+      maskAdd(p3 + 16, c31, mOff);
+    } else {
+      if (accum) {
+        c00 = f32x4.add(c00, v128.load(p0));
+        c01 = f32x4.add(c01, v128.load(p0, 16));
+        c10 = f32x4.add(c10, v128.load(p1));
+        c11 = f32x4.add(c11, v128.load(p1, 16));
+        c20 = f32x4.add(c20, v128.load(p2));
+        c21 = f32x4.add(c21, v128.load(p2, 16));
+        c30 = f32x4.add(c30, v128.load(p3));
+        c31 = f32x4.add(c31, v128.load(p3, 16));
+      }
+      v128.store(p0, c00);
+      v128.store(p0, c01, 16);
+      v128.store(p1, c10);
+      v128.store(p1, c11, 16);
+      v128.store(p2, c20);
+      v128.store(p2, c21, 16);
+      v128.store(p3, c30);
+      v128.store(p3, c31, 16);
     }
-    v128.store(p0, c00);
-    v128.store(p0, c01, 16);
-    v128.store(p1, c10);
-    v128.store(p1, c11, 16);
-    v128.store(p2, c20);
-    v128.store(p2, c21, 16);
-    v128.store(p3, c30);
-    v128.store(p3, c31, 16);
   }
   for (; n + 4 <= N; n += 4) {
     const nOff = bytes(n);
@@ -297,10 +393,10 @@ function gemmQuad(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, 
         let pa = ca, pb = cb;
         for (let k: i32 = 0; k < K; k++) {
           const b0 = v128.load(pb);
-          c0 = madd(c0, v128.load32_splat(pa), b0);
-          c1 = madd(c1, v128.load32_splat(pa + aStep), b0);
-          c2 = madd(c2, v128.load32_splat(pa + aStep2), b0);
-          c3 = madd(c3, v128.load32_splat(pa + aStep3), b0);
+          c0 = madd(c0, rv<V>(v128.load32_splat(pa)), b0);
+          c1 = madd(c1, rv<V>(v128.load32_splat(pa + aStep)), b0);
+          c2 = madd(c2, rv<V>(v128.load32_splat(pa + aStep2)), b0);
+          c3 = madd(c3, rv<V>(v128.load32_splat(pa + aStep3)), b0);
           pa += 4;
           pb += rowB;
         }
@@ -311,16 +407,23 @@ function gemmQuad(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, 
       rb += bRow;
     }
     const p0 = out + nOff, p1 = o1 + nOff, p2 = o2 + nOff, p3 = o3 + nOff;
-    if (accum) {
-      c0 = f32x4.add(c0, v128.load(p0));
-      c1 = f32x4.add(c1, v128.load(p1));
-      c2 = f32x4.add(c2, v128.load(p2));
-      c3 = f32x4.add(c3, v128.load(p3));
+    if (isMask<V>()) {
+      maskAdd(p0, c0, mOff);
+      maskAdd(p1, c1, mOff);
+      maskAdd(p2, c2, mOff);
+      maskAdd(p3, c3, mOff);
+    } else {
+      if (accum) {
+        c0 = f32x4.add(c0, v128.load(p0));
+        c1 = f32x4.add(c1, v128.load(p1));
+        c2 = f32x4.add(c2, v128.load(p2));
+        c3 = f32x4.add(c3, v128.load(p3));
+      }
+      v128.store(p0, c0);
+      v128.store(p1, c1);
+      v128.store(p2, c2);
+      v128.store(p3, c3);
     }
-    v128.store(p0, c0);
-    v128.store(p1, c1);
-    v128.store(p2, c2);
-    v128.store(p3, c3);
   }
   for (; n < N; n++) {
     const nOff = bytes(n);
@@ -332,10 +435,10 @@ function gemmQuad(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, 
         let pa = ca, pb = cb;
         for (let k: i32 = 0; k < K; k++) {
           const bv = load<f32>(pb);
-          s0 += load<f32>(pa) * bv;
-          s1 += load<f32>(pa + aStep) * bv;
-          s2 += load<f32>(pa + aStep2) * bv;
-          s3 += load<f32>(pa + aStep3) * bv;
+          s0 += rs<V>(load<f32>(pa)) * bv;
+          s1 += rs<V>(load<f32>(pa + aStep)) * bv;
+          s2 += rs<V>(load<f32>(pa + aStep2)) * bv;
+          s3 += rs<V>(load<f32>(pa + aStep3)) * bv;
           pa += 4;
           pb += rowB;
         }
@@ -346,23 +449,31 @@ function gemmQuad(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, 
       rb += bRow;
     }
     const p0 = out + nOff, p1 = o1 + nOff, p2 = o2 + nOff, p3 = o3 + nOff;
-    if (accum) {
-      s0 += load<f32>(p0);
-      s1 += load<f32>(p1);
-      s2 += load<f32>(p2);
-      s3 += load<f32>(p3);
+    if (isMask<V>()) {
+      maskAddS(p0, s0, mOff);
+      maskAddS(p1, s1, mOff);
+      maskAddS(p2, s2, mOff);
+      maskAddS(p3, s3, mOff);
+    } else {
+      if (accum) {
+        s0 += load<f32>(p0);
+        s1 += load<f32>(p1);
+        s2 += load<f32>(p2);
+        s3 += load<f32>(p3);
+      }
+      store<f32>(p0, s0);
+      store<f32>(p1, s1);
+      store<f32>(p2, s2);
+      store<f32>(p3, s3);
     }
-    store<f32>(p0, s0);
-    store<f32>(p1, s1);
-    store<f32>(p2, s2);
-    store<f32>(p3, s3);
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Depthwise tap kernels: out[ch] (=|+=) sum over grid taps of A_t[ch] * B_t[ch], ch < C.
 
-function dwPixel(out: usize, a: usize, b: usize, C: i32, accum: bool): void {
+function dwPixel<V>(out: usize, a: usize, b: usize, C: i32, accum: bool): void {
+  const mOff: usize = isMask<V>() ? gMaskOff : 0;
   const nky = gnky, nkx = gnkx, aRow = gaRow, bRow = gbRow, aCol = gaCol, bCol = gbCol;
   let ch: i32 = 0;
   for (; ch + 8 <= C; ch += 8) {
@@ -374,17 +485,17 @@ function dwPixel(out: usize, a: usize, b: usize, C: i32, accum: bool): void {
       let pa = ra, pb = rb;
       let tx: i32 = 0;
       for (; tx + 2 <= nkx; tx += 2) {
-        c0 = madd(c0, v128.load(pa), v128.load(pb));
-        c1 = madd(c1, v128.load(pa, 16), v128.load(pb, 16));
+        c0 = madd(c0, rv<V>(v128.load(pa)), v128.load(pb));
+        c1 = madd(c1, rv<V>(v128.load(pa, 16)), v128.load(pb, 16));
         const qa = pa + aCol, qb = pb + bCol;
-        c2 = madd(c2, v128.load(qa), v128.load(qb));
-        c3 = madd(c3, v128.load(qa, 16), v128.load(qb, 16));
+        c2 = madd(c2, rv<V>(v128.load(qa)), v128.load(qb));
+        c3 = madd(c3, rv<V>(v128.load(qa, 16)), v128.load(qb, 16));
         pa = qa + aCol;
         pb = qb + bCol;
       }
       if (tx < nkx) {
-        c0 = madd(c0, v128.load(pa), v128.load(pb));
-        c1 = madd(c1, v128.load(pa, 16), v128.load(pb, 16));
+        c0 = madd(c0, rv<V>(v128.load(pa)), v128.load(pb));
+        c1 = madd(c1, rv<V>(v128.load(pa, 16)), v128.load(pb, 16));
       }
       ra += aRow;
       rb += bRow;
@@ -392,12 +503,17 @@ function dwPixel(out: usize, a: usize, b: usize, C: i32, accum: bool): void {
     c0 = f32x4.add(c0, c2);
     c1 = f32x4.add(c1, c3);
     const po = out + cOff;
-    if (accum) {
-      c0 = f32x4.add(c0, v128.load(po));
-      c1 = f32x4.add(c1, v128.load(po, 16));
+    if (isMask<V>()) {
+      maskAdd(po, c0, mOff);
+      maskAdd(po + 16, c1, mOff);
+    } else {
+      if (accum) {
+        c0 = f32x4.add(c0, v128.load(po));
+        c1 = f32x4.add(c1, v128.load(po, 16));
+      }
+      v128.store(po, c0);
+      v128.store(po, c1, 16);
     }
-    v128.store(po, c0);
-    v128.store(po, c1, 16);
   }
   for (; ch + 4 <= C; ch += 4) {
     const cOff = bytes(ch);
@@ -406,7 +522,7 @@ function dwPixel(out: usize, a: usize, b: usize, C: i32, accum: bool): void {
     for (let ty: i32 = 0; ty < nky; ty++) {
       let pa = ra, pb = rb;
       for (let tx: i32 = 0; tx < nkx; tx++) {
-        c0 = madd(c0, v128.load(pa), v128.load(pb));
+        c0 = madd(c0, rv<V>(v128.load(pa)), v128.load(pb));
         pa += aCol;
         pb += bCol;
       }
@@ -414,8 +530,12 @@ function dwPixel(out: usize, a: usize, b: usize, C: i32, accum: bool): void {
       rb += bRow;
     }
     const po = out + cOff;
-    if (accum) c0 = f32x4.add(c0, v128.load(po));
-    v128.store(po, c0);
+    if (isMask<V>()) {
+      maskAdd(po, c0, mOff);
+    } else {
+      if (accum) c0 = f32x4.add(c0, v128.load(po));
+      v128.store(po, c0);
+    }
   }
   for (; ch < C; ch++) {
     const cOff = bytes(ch);
@@ -424,7 +544,7 @@ function dwPixel(out: usize, a: usize, b: usize, C: i32, accum: bool): void {
     for (let ty: i32 = 0; ty < nky; ty++) {
       let pa = ra, pb = rb;
       for (let tx: i32 = 0; tx < nkx; tx++) {
-        s += load<f32>(pa) * load<f32>(pb);
+        s += rs<V>(load<f32>(pa)) * load<f32>(pb);
         pa += aCol;
         pb += bCol;
       }
@@ -432,13 +552,18 @@ function dwPixel(out: usize, a: usize, b: usize, C: i32, accum: bool): void {
       rb += bRow;
     }
     const po = out + cOff;
-    if (accum) s += load<f32>(po);
-    store<f32>(po, s);
+    if (isMask<V>()) {
+      maskAddS(po, s, mOff);
+    } else {
+      if (accum) s += load<f32>(po);
+      store<f32>(po, s);
+    }
   }
 }
 
 /** Four pixels sharing one tap grid, 4 channels at a time (more accumulators make V8 spill). */
-function dwQuad(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, C: i32, accum: bool): void {
+function dwQuad<V>(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, C: i32, accum: bool): void {
+  const mOff: usize = isMask<V>() ? gMaskOff : 0;
   const nky = gnky, nkx = gnkx, aRow = gaRow, bRow = gbRow, aCol = gaCol, bCol = gbCol;
   const aStep2 = aStep + aStep;
   const aStep3 = aStep2 + aStep;
@@ -455,10 +580,10 @@ function dwQuad(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, C:
       let pa = ra, pb = rb;
       for (let tx: i32 = 0; tx < nkx; tx++) {
         const f0 = v128.load(pb);
-        c0 = madd(c0, v128.load(pa), f0);
-        c1 = madd(c1, v128.load(pa + aStep), f0);
-        c2 = madd(c2, v128.load(pa + aStep2), f0);
-        c3 = madd(c3, v128.load(pa + aStep3), f0);
+        c0 = madd(c0, rv<V>(v128.load(pa)), f0);
+        c1 = madd(c1, rv<V>(v128.load(pa + aStep)), f0);
+        c2 = madd(c2, rv<V>(v128.load(pa + aStep2)), f0);
+        c3 = madd(c3, rv<V>(v128.load(pa + aStep3)), f0);
         pa += aCol;
         pb += bCol;
       }
@@ -466,16 +591,23 @@ function dwQuad(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, C:
       rb += bRow;
     }
     const p0 = out + cOff, p1 = o1 + cOff, p2 = o2 + cOff, p3 = o3 + cOff;
-    if (accum) {
-      c0 = f32x4.add(c0, v128.load(p0));
-      c1 = f32x4.add(c1, v128.load(p1));
-      c2 = f32x4.add(c2, v128.load(p2));
-      c3 = f32x4.add(c3, v128.load(p3));
+    if (isMask<V>()) {
+      maskAdd(p0, c0, mOff);
+      maskAdd(p1, c1, mOff);
+      maskAdd(p2, c2, mOff);
+      maskAdd(p3, c3, mOff);
+    } else {
+      if (accum) {
+        c0 = f32x4.add(c0, v128.load(p0));
+        c1 = f32x4.add(c1, v128.load(p1));
+        c2 = f32x4.add(c2, v128.load(p2));
+        c3 = f32x4.add(c3, v128.load(p3));
+      }
+      v128.store(p0, c0);
+      v128.store(p1, c1);
+      v128.store(p2, c2);
+      v128.store(p3, c3);
     }
-    v128.store(p0, c0);
-    v128.store(p1, c1);
-    v128.store(p2, c2);
-    v128.store(p3, c3);
   }
   for (; ch < C; ch++) {
     const cOff = bytes(ch);
@@ -485,10 +617,10 @@ function dwQuad(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, C:
       let pa = ra, pb = rb;
       for (let tx: i32 = 0; tx < nkx; tx++) {
         const fv = load<f32>(pb);
-        s0 += load<f32>(pa) * fv;
-        s1 += load<f32>(pa + aStep) * fv;
-        s2 += load<f32>(pa + aStep2) * fv;
-        s3 += load<f32>(pa + aStep3) * fv;
+        s0 += rs<V>(load<f32>(pa)) * fv;
+        s1 += rs<V>(load<f32>(pa + aStep)) * fv;
+        s2 += rs<V>(load<f32>(pa + aStep2)) * fv;
+        s3 += rs<V>(load<f32>(pa + aStep3)) * fv;
         pa += aCol;
         pb += bCol;
       }
@@ -496,16 +628,23 @@ function dwQuad(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, C:
       rb += bRow;
     }
     const p0 = out + cOff, p1 = o1 + cOff, p2 = o2 + cOff, p3 = o3 + cOff;
-    if (accum) {
-      s0 += load<f32>(p0);
-      s1 += load<f32>(p1);
-      s2 += load<f32>(p2);
-      s3 += load<f32>(p3);
+    if (isMask<V>()) {
+      maskAddS(p0, s0, mOff);
+      maskAddS(p1, s1, mOff);
+      maskAddS(p2, s2, mOff);
+      maskAddS(p3, s3, mOff);
+    } else {
+      if (accum) {
+        s0 += load<f32>(p0);
+        s1 += load<f32>(p1);
+        s2 += load<f32>(p2);
+        s3 += load<f32>(p3);
+      }
+      store<f32>(p0, s0);
+      store<f32>(p1, s1);
+      store<f32>(p2, s2);
+      store<f32>(p3, s3);
     }
-    store<f32>(p0, s0);
-    store<f32>(p1, s1);
-    store<f32>(p2, s2);
-    store<f32>(p3, s3);
   }
 }
 
@@ -513,7 +652,8 @@ function dwQuad(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, C:
 // (stride 1, pixels `dilation` apart): pixel i, tap column j reads A at a + (i + j)*aStep, so
 // 4 + kw - 1 loads serve 4*kw products. Tap rows from the grid (gnkx must be 3 resp. 5).
 
-function dwSlide3(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, C: i32, accum: bool): void {
+function dwSlide3<V>(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, C: i32, accum: bool): void {
+  const mOff: usize = isMask<V>() ? gMaskOff : 0;
   const nky = gnky, aRow = gaRow, bRow = gbRow, bCol = gbCol;
   const o1 = out + outStep;
   const o2 = o1 + outStep;
@@ -530,17 +670,17 @@ function dwSlide3(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, 
       const f1 = v128.load(pb + bCol);
       const f2 = v128.load(pb + bCol2);
       let q = pa;
-      const x0 = v128.load(q);
+      const x0 = rv<V>(v128.load(q));
       q += aStep;
-      const x1 = v128.load(q);
+      const x1 = rv<V>(v128.load(q));
       q += aStep;
-      const x2 = v128.load(q);
+      const x2 = rv<V>(v128.load(q));
       q += aStep;
-      const x3 = v128.load(q);
+      const x3 = rv<V>(v128.load(q));
       q += aStep;
-      const x4 = v128.load(q);
+      const x4 = rv<V>(v128.load(q));
       q += aStep;
-      const x5 = v128.load(q);
+      const x5 = rv<V>(v128.load(q));
       c0 = f32x4.add(c0, f32x4.add(f32x4.add(f32x4.mul(x0, f0), f32x4.mul(x1, f1)), f32x4.mul(x2, f2)));
       c1 = f32x4.add(c1, f32x4.add(f32x4.add(f32x4.mul(x1, f0), f32x4.mul(x2, f1)), f32x4.mul(x3, f2)));
       c2 = f32x4.add(c2, f32x4.add(f32x4.add(f32x4.mul(x2, f0), f32x4.mul(x3, f1)), f32x4.mul(x4, f2)));
@@ -549,24 +689,32 @@ function dwSlide3(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, 
       pb += bRow;
     }
     const p0 = out + cOff, p1 = o1 + cOff, p2 = o2 + cOff, p3 = o3 + cOff;
-    if (accum) {
-      c0 = f32x4.add(c0, v128.load(p0));
-      c1 = f32x4.add(c1, v128.load(p1));
-      c2 = f32x4.add(c2, v128.load(p2));
-      c3 = f32x4.add(c3, v128.load(p3));
+    if (isMask<V>()) {
+      maskAdd(p0, c0, mOff);
+      maskAdd(p1, c1, mOff);
+      maskAdd(p2, c2, mOff);
+      maskAdd(p3, c3, mOff);
+    } else {
+      if (accum) {
+        c0 = f32x4.add(c0, v128.load(p0));
+        c1 = f32x4.add(c1, v128.load(p1));
+        c2 = f32x4.add(c2, v128.load(p2));
+        c3 = f32x4.add(c3, v128.load(p3));
+      }
+      v128.store(p0, c0);
+      v128.store(p1, c1);
+      v128.store(p2, c2);
+      v128.store(p3, c3);
     }
-    v128.store(p0, c0);
-    v128.store(p1, c1);
-    v128.store(p2, c2);
-    v128.store(p3, c3);
   }
   if (ch < C) {
     // channel tail: the generic kernel over the remaining channels (gaCol == aStep here)
-    dwQuad(out + bytes(ch), outStep, a + bytes(ch), aStep, b + bytes(ch), C - ch, accum);
+    dwQuad<V>(out + bytes(ch), outStep, a + bytes(ch), aStep, b + bytes(ch), C - ch, accum);
   }
 }
 
-function dwSlide5(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, C: i32, accum: bool): void {
+function dwSlide5<V>(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, C: i32, accum: bool): void {
+  const mOff: usize = isMask<V>() ? gMaskOff : 0;
   const nky = gnky, aRow = gaRow, bRow = gbRow, bCol = gbCol;
   const o1 = out + outStep;
   const o2 = o1 + outStep;
@@ -580,13 +728,13 @@ function dwSlide5(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, 
     for (let ty: i32 = 0; ty < nky; ty++) {
       let q = pa;
       let fb = pb;
-      const x0 = v128.load(q);
+      const x0 = rv<V>(v128.load(q));
       q += aStep;
-      const x1 = v128.load(q);
+      const x1 = rv<V>(v128.load(q));
       q += aStep;
-      const x2 = v128.load(q);
+      const x2 = rv<V>(v128.load(q));
       q += aStep;
-      const x3 = v128.load(q);
+      const x3 = rv<V>(v128.load(q));
       q += aStep;
       let f = v128.load(fb);
       fb += bCol;
@@ -596,7 +744,7 @@ function dwSlide5(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, 
       let s3 = f32x4.mul(x3, f);
       f = v128.load(fb);
       fb += bCol;
-      const x4 = v128.load(q);
+      const x4 = rv<V>(v128.load(q));
       q += aStep;
       s0 = madd(s0, x1, f);
       s1 = madd(s1, x2, f);
@@ -604,7 +752,7 @@ function dwSlide5(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, 
       s3 = madd(s3, x4, f);
       f = v128.load(fb);
       fb += bCol;
-      const x5 = v128.load(q);
+      const x5 = rv<V>(v128.load(q));
       q += aStep;
       s0 = madd(s0, x2, f);
       s1 = madd(s1, x3, f);
@@ -612,14 +760,14 @@ function dwSlide5(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, 
       s3 = madd(s3, x5, f);
       f = v128.load(fb);
       fb += bCol;
-      const x6 = v128.load(q);
+      const x6 = rv<V>(v128.load(q));
       q += aStep;
       s0 = madd(s0, x3, f);
       s1 = madd(s1, x4, f);
       s2 = madd(s2, x5, f);
       s3 = madd(s3, x6, f);
       f = v128.load(fb);
-      const x7 = v128.load(q);
+      const x7 = rv<V>(v128.load(q));
       s0 = madd(s0, x4, f);
       s1 = madd(s1, x5, f);
       s2 = madd(s2, x6, f);
@@ -632,19 +780,26 @@ function dwSlide5(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, 
       pb += bRow;
     }
     const p0 = out + cOff, p1 = o1 + cOff, p2 = o2 + cOff, p3 = o3 + cOff;
-    if (accum) {
-      c0 = f32x4.add(c0, v128.load(p0));
-      c1 = f32x4.add(c1, v128.load(p1));
-      c2 = f32x4.add(c2, v128.load(p2));
-      c3 = f32x4.add(c3, v128.load(p3));
+    if (isMask<V>()) {
+      maskAdd(p0, c0, mOff);
+      maskAdd(p1, c1, mOff);
+      maskAdd(p2, c2, mOff);
+      maskAdd(p3, c3, mOff);
+    } else {
+      if (accum) {
+        c0 = f32x4.add(c0, v128.load(p0));
+        c1 = f32x4.add(c1, v128.load(p1));
+        c2 = f32x4.add(c2, v128.load(p2));
+        c3 = f32x4.add(c3, v128.load(p3));
+      }
+      v128.store(p0, c0);
+      v128.store(p1, c1);
+      v128.store(p2, c2);
+      v128.store(p3, c3);
     }
-    v128.store(p0, c0);
-    v128.store(p1, c1);
-    v128.store(p2, c2);
-    v128.store(p3, c3);
   }
   if (ch < C) {
-    dwQuad(out + bytes(ch), outStep, a + bytes(ch), aStep, b + bytes(ch), C - ch, accum);
+    dwQuad<V>(out + bytes(ch), outStep, a + bytes(ch), aStep, b + bytes(ch), C - ch, accum);
   }
 }
 
@@ -654,7 +809,7 @@ function dwSlide5(out: usize, outStep: usize, a: usize, aStep: usize, b: usize, 
  * a + p*aStep1 and writes out + p*outStep1. Uses the sliding kernels on groups of 4 pixels
  * `spacing` apart; returns the number of pixels done (a multiple of 4*spacing).
  */
-function dwSlideRun(out: usize, outStep1: usize, a: usize, aStep1: usize, b: usize, C: i32, count: i32, dilation: i32, reversed: bool, accum: bool): i32 {
+function dwSlideRun<V>(out: usize, outStep1: usize, a: usize, aStep1: usize, b: usize, C: i32, count: i32, dilation: i32, reversed: bool, accum: bool): i32 {
   const nkx = gnkx;
   if (nkx != 3 && nkx != 5) return 0;
   const block = 4 * dilation;
@@ -677,8 +832,8 @@ function dwSlideRun(out: usize, outStep1: usize, a: usize, aStep1: usize, b: usi
       const p = base + i;
       const op = out + <usize>p * outStep1;
       const ap = a0 + <usize>p * aStep1;
-      if (nkx == 3) dwSlide3(op, outStep, ap, aStep, b0, C, accum);
-      else dwSlide5(op, outStep, ap, aStep, b0, C, accum);
+      if (nkx == 3) dwSlide3<V>(op, outStep, ap, aStep, b0, C, accum);
+      else dwSlide5<V>(op, outStep, ap, aStep, b0, C, accum);
     }
   }
   gaCol = aCol;
@@ -693,7 +848,7 @@ function dwSlideRun(out: usize, outStep1: usize, a: usize, aStep1: usize, b: usi
  * Copies image src[h, w, c] into SCR as a zero-padded [hp, wp, c] image whose pixel (r, q) is
  * src pixel (r - top, q - left). Returns false (nothing done) when it does not fit.
  */
-function padImage(src: usize, h: i32, w: i32, c: i32, hp: i32, wp: i32, top: i32, left: i32): bool {
+function padImage<V>(src: usize, h: i32, w: i32, c: i32, hp: i32, wp: i32, top: i32, left: i32): bool {
   if (hp <= 0 || wp <= 0 || <i64>hp * <i64>wp * <i64>c > <i64>SCR_FLOATS) return false;
   const rowB = bytes(wp * c);
   const q0 = imax(0, left); // first padded column holding data
@@ -706,7 +861,8 @@ function padImage(src: usize, h: i32, w: i32, c: i32, hp: i32, wp: i32, top: i32
       continue;
     }
     if (q0 > 0) memory.fill(dst, 0, bytes(q0 * c));
-    memory.copy(dst + bytes(q0 * c), src + bytes((iy * w + q0 - left) * c), bytes((q1 - q0) * c));
+    if (isRelu<V>()) reluCopy(src + bytes((iy * w + q0 - left) * c), dst + bytes(q0 * c), (q1 - q0) * c);
+    else memory.copy(dst + bytes(q0 * c), src + bytes((iy * w + q0 - left) * c), bytes((q1 - q0) * c));
     if (q1 < wp) memory.fill(dst + bytes(q1 * c), 0, bytes((wp - q1) * c));
   }
   return true;
@@ -716,7 +872,7 @@ function padImage(src: usize, h: i32, w: i32, c: i32, hp: i32, wp: i32, top: i32
  * out[oy, ox, :] (=|+=) sum over ky < kh, kx < kw of SCR[oy*stride + ky*dilation,
  * ox*stride + kx*dilation, :] * B[ky, kx, :], B at b + ky*bRow + kx*bCol (steps may be negative).
  */
-function dwPadded(
+function dwPadded<V>(
   out: usize, oh: i32, ow: i32, wp: i32, c: i32,
   kh: i32, kw: i32, stride: i32, dilation: i32, b: usize, bRow: usize, bCol: usize, accum: bool,
 ): void {
@@ -727,15 +883,15 @@ function dwPadded(
     const dst = out + bytes(oy * ow * c);
     grid(kh, bytes(dilation * wp * c), bRow, kw, bytes(dilation * c), bCol);
     let ox: i32 = 0;
-    if (stride == 1) ox = dwSlideRun(dst, cB, src, cB, b, c, ow, dilation, false, accum);
-    for (; ox + 4 <= ow; ox += 4) dwQuad(dst + <usize>ox * cB, cB, src + <usize>ox * pixStep, pixStep, b, c, accum);
+    if (stride == 1) ox = dwSlideRun<V>(dst, cB, src, cB, b, c, ow, dilation, false, accum);
+    for (; ox + 4 <= ow; ox += 4) dwQuad<V>(dst + <usize>ox * cB, cB, src + <usize>ox * pixStep, pixStep, b, c, accum);
     if (ox < ow) {
       if (!accum && ow >= 4) {
         // overlap the last quad (recomputes a few outputs)
         const o = ow - 4;
-        dwQuad(dst + <usize>o * cB, cB, src + <usize>o * pixStep, pixStep, b, c, false);
+        dwQuad<V>(dst + <usize>o * cB, cB, src + <usize>o * pixStep, pixStep, b, c, false);
       } else {
-        for (; ox < ow; ox++) dwPixel(dst + <usize>ox * cB, src + <usize>ox * pixStep, b, c, accum);
+        for (; ox < ow; ox++) dwPixel<V>(dst + <usize>ox * cB, src + <usize>ox * pixStep, b, c, accum);
       }
     }
   }
@@ -748,7 +904,7 @@ function dwPadded(
   return kh == 1 && kw == 1 && stride == 1 && padTop == 0 && padLeft == 0 && oh == h && ow == w;
 }
 
-function forward(
+function forward<V>(
   x: usize, filter: usize, y: usize,
   n: i32, h: i32, w: i32, cin: i32, oh: i32, ow: i32, cout: i32,
   kh: i32, kw: i32, stride: i32, dilation: i32, padTop: i32, padLeft: i32, dw: bool,
@@ -761,12 +917,12 @@ function forward(
     const M = n * h * w;
     let p: i32 = 0;
     for (; p + 4 <= M; p += 4) {
-      if (dw) dwQuad(y + bytes(p * cout), coutB, x + bytes(p * cin), cinB, filter, cin, false);
-      else gemmQuad(y + bytes(p * cout), coutB, x + bytes(p * cin), cinB, filter, cin, cout, false);
+      if (dw) dwQuad<V>(y + bytes(p * cout), coutB, x + bytes(p * cin), cinB, filter, cin, false);
+      else gemmQuad<V>(y + bytes(p * cout), coutB, x + bytes(p * cin), cinB, filter, cin, cout, false);
     }
     for (; p < M; p++) {
-      if (dw) dwPixel(y + bytes(p * cout), x + bytes(p * cin), filter, cin, false);
-      else gemmPixel(y + bytes(p * cout), x + bytes(p * cin), filter, cin, cout, false);
+      if (dw) dwPixel<V>(y + bytes(p * cout), x + bytes(p * cin), filter, cin, false);
+      else gemmPixel<V>(y + bytes(p * cout), x + bytes(p * cin), filter, cin, cout, false);
     }
     return;
   }
@@ -799,7 +955,7 @@ function forward(
           if (merge) grid(nky, aRow, bRow, 1, 0, 0);
           else grid(nky, aRow, bRow, kw, aCol, bCol);
           if (dw && stride == 1) {
-            const done = dwSlideRun(yp, coutB, xp, xStep, fRow, cin, oxB - ox, dilation, false, false);
+            const done = dwSlideRun<V>(yp, coutB, xp, xStep, fRow, cin, oxB - ox, dilation, false, false);
             if (done > 0) {
               ox += done;
               continue;
@@ -807,12 +963,12 @@ function forward(
           }
           const K = merge ? kw * cin : cin;
           if (ox + 4 <= oxB) {
-            if (dw) dwQuad(yp, coutB, xp, xStep, fRow, cin, false);
-            else gemmQuad(yp, coutB, xp, xStep, fRow, K, cout, false);
+            if (dw) dwQuad<V>(yp, coutB, xp, xStep, fRow, cin, false);
+            else gemmQuad<V>(yp, coutB, xp, xStep, fRow, K, cout, false);
             ox += 4;
           } else {
-            if (dw) dwPixel(yp, xp, fRow, cin, false);
-            else gemmPixel(yp, xp, fRow, K, cout, false);
+            if (dw) dwPixel<V>(yp, xp, fRow, cin, false);
+            else gemmPixel<V>(yp, xp, fRow, K, cout, false);
             ox++;
           }
         } else {
@@ -824,8 +980,8 @@ function forward(
           const bp = fRow + <usize>kxLo * bCol;
           if (merge) grid(nkx > 0 ? nky : 0, aRow, bRow, 1, 0, 0);
           else grid(nky, aRow, bRow, nkx, aCol, bCol);
-          if (dw) dwPixel(yp, ap, bp, cin, false);
-          else gemmPixel(yp, ap, bp, merge ? nkx * cin : cin, cout, false);
+          if (dw) dwPixel<V>(yp, ap, bp, cin, false);
+          else gemmPixel<V>(yp, ap, bp, merge ? nkx * cin : cin, cout, false);
           ox++;
         }
       }
@@ -838,7 +994,27 @@ export function conv2d(
   n: i32, h: i32, w: i32, cin: i32, oh: i32, ow: i32, cout: i32,
   kh: i32, kw: i32, stride: i32, dilation: i32, padTop: i32, padLeft: i32,
 ): void {
-  forward(x, filter, y, n, h, w, cin, oh, ow, cout, kh, kw, stride, dilation, padTop, padLeft, false);
+  forward<Plain>(x, filter, y, n, h, w, cin, oh, ow, cout, kh, kw, stride, dilation, padTop, padLeft, false);
+}
+
+/** depthwiseConv2d of x or, for ReluIn, of relu(x) (applied while padding: SCR holds relu(x)). */
+function dwForward<V>(
+  x: usize, filter: usize, y: usize,
+  n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
+  kh: i32, kw: i32, stride: i32, dilation: i32, padTop: i32, padLeft: i32,
+): void {
+  const hp = (oh - 1) * stride + (kh - 1) * dilation + 1;
+  const wp = (ow - 1) * stride + (kw - 1) * dilation + 1;
+  if (oh > 0 && ow > 0 && padImage<V>(x, h, w, c, hp, wp, padTop, padLeft)) {
+    const imgB = bytes(h * w * c);
+    const outB = bytes(oh * ow * c);
+    for (let b: i32 = 0; b < n; b++) {
+      if (b > 0) padImage<V>(x + <usize>b * imgB, h, w, c, hp, wp, padTop, padLeft);
+      dwPadded<Plain>(y + <usize>b * outB, oh, ow, wp, c, kh, kw, stride, dilation, filter, bytes(kw * c), bytes(c), false);
+    }
+    return;
+  }
+  forward<V>(x, filter, y, n, h, w, c, oh, ow, c, kh, kw, stride, dilation, padTop, padLeft, true);
 }
 
 export function depthwiseConv2d(
@@ -846,18 +1022,7 @@ export function depthwiseConv2d(
   n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
   kh: i32, kw: i32, stride: i32, dilation: i32, padTop: i32, padLeft: i32,
 ): void {
-  const hp = (oh - 1) * stride + (kh - 1) * dilation + 1;
-  const wp = (ow - 1) * stride + (kw - 1) * dilation + 1;
-  if (oh > 0 && ow > 0 && padImage(x, h, w, c, hp, wp, padTop, padLeft)) {
-    const imgB = bytes(h * w * c);
-    const outB = bytes(oh * ow * c);
-    for (let b: i32 = 0; b < n; b++) {
-      if (b > 0) padImage(x + <usize>b * imgB, h, w, c, hp, wp, padTop, padLeft);
-      dwPadded(y + <usize>b * outB, oh, ow, wp, c, kh, kw, stride, dilation, filter, bytes(kw * c), bytes(c), false);
-    }
-    return;
-  }
-  forward(x, filter, y, n, h, w, c, oh, ow, c, kh, kw, stride, dilation, padTop, padLeft, true);
+  dwForward<Plain>(x, filter, y, n, h, w, c, oh, ow, kh, kw, stride, dilation, padTop, padLeft);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -869,7 +1034,7 @@ export function depthwiseConv2d(
 // output row in range form an arithmetic progression; so do the kx taps of the input columns
 // ix = r + q*stride (a residue r), whose output column is q + off(kx).
 
-function gather(
+function gather<V>(
   dy: usize, bBase: usize, dx: usize,
   n: i32, h: i32, w: i32, cin: i32, oh: i32, ow: i32, cout: i32,
   kh: i32, kw: i32, stride: i32, dilation: i32, padTop: i32, padLeft: i32,
@@ -933,19 +1098,19 @@ function gather(
           if (q >= qLo && q < qHi) {
             grid(nky, aRow, bRow, nkx, aCol, bCol);
             if (dw && stride == 1) {
-              const done = dwSlideRun(op, outStep, ap, coutB, bFirst, cin, qHi - q, dilation, true, true);
+              const done = dwSlideRun<V>(op, outStep, ap, coutB, bFirst, cin, qHi - q, dilation, true, true);
               if (done > 0) {
                 q += done;
                 continue;
               }
             }
             if (q + 4 <= qHi) {
-              if (dw) dwQuad(op, outStep, ap, coutB, bFirst, cin, true);
-              else gemmQuad(op, outStep, ap, coutB, bFirst, K, cin, true);
+              if (dw) dwQuad<V>(op, outStep, ap, coutB, bFirst, cin, true);
+              else gemmQuad<V>(op, outStep, ap, coutB, bFirst, K, cin, true);
               q += 4;
             } else {
-              if (dw) dwPixel(op, ap, bFirst, cin, true);
-              else gemmPixel(op, ap, bFirst, K, cin, true);
+              if (dw) dwPixel<V>(op, ap, bFirst, cin, true);
+              else gemmPixel<V>(op, ap, bFirst, K, cin, true);
               q++;
             }
           } else {
@@ -958,8 +1123,8 @@ function gather(
               grid(nky, aRow, bRow, jHi - jLo, aCol, bCol);
               const ap2 = ap + <usize>jLo * aCol;
               const bp2 = bFirst + <usize>jLo * bCol;
-              if (dw) dwPixel(op, ap2, bp2, cin, true);
-              else gemmPixel(op, ap2, bp2, K, cin, true);
+              if (dw) dwPixel<V>(op, ap2, bp2, cin, true);
+              else gemmPixel<V>(op, ap2, bp2, K, cin, true);
             }
             q++;
           }
@@ -969,7 +1134,7 @@ function gather(
   }
 }
 
-export function conv2dBackpropInput(
+function convBackpropInput<V>(
   dy: usize, filter: usize, dx: usize,
   n: i32, h: i32, w: i32, cin: i32, oh: i32, ow: i32, cout: i32,
   kh: i32, kw: i32, stride: i32, dilation: i32, padTop: i32, padLeft: i32,
@@ -999,15 +1164,23 @@ export function conv2dBackpropInput(
       const dyCh = dy + bytes(c0);
       let p: i32 = 0;
       for (; p + 4 <= M; p += 4) {
-        gemmQuad(dx + bytes(p * cin), cinB, dyCh + bytes(p * cout), coutB, SCR, K, cin, true);
+        gemmQuad<V>(dx + bytes(p * cin), cinB, dyCh + bytes(p * cout), coutB, SCR, K, cin, true);
       }
       for (; p < M; p++) {
-        gemmPixel(dx + bytes(p * cin), dyCh + bytes(p * cout), SCR, K, cin, true);
+        gemmPixel<V>(dx + bytes(p * cin), dyCh + bytes(p * cout), SCR, K, cin, true);
       }
     } else {
-      gather(dy, SCR, dx, n, h, w, cin, oh, ow, cout, kh, kw, stride, dilation, padTop, padLeft, false, c0, K);
+      gather<V>(dy, SCR, dx, n, h, w, cin, oh, ow, cout, kh, kw, stride, dilation, padTop, padLeft, false, c0, K);
     }
   }
+}
+
+export function conv2dBackpropInput(
+  dy: usize, filter: usize, dx: usize,
+  n: i32, h: i32, w: i32, cin: i32, oh: i32, ow: i32, cout: i32,
+  kh: i32, kw: i32, stride: i32, dilation: i32, padTop: i32, padLeft: i32,
+): void {
+  convBackpropInput<Plain>(dy, filter, dx, n, h, w, cin, oh, ow, cout, kh, kw, stride, dilation, padTop, padLeft);
 }
 
 /**
@@ -1015,7 +1188,7 @@ export function conv2dBackpropInput(
  * pixel of a residue class (ix = r + q*stride) has the same tap grid. Returns false when the
  * padded dy does not fit.
  */
-function dwGatherPadded(
+function dwGatherPadded<V>(
   dy: usize, filter: usize, dx: usize,
   n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
   kh: i32, kw: i32, stride: i32, dilation: i32, padTop: i32, padLeft: i32,
@@ -1030,7 +1203,7 @@ function dwGatherPadded(
   const outStep = bytes(stride * c);
   const qRowB = bytes(wq * c);
   for (let b: i32 = 0; b < n; b++) {
-    padImage(dy + bytes(b * oh * ow * c), oh, ow, c, hq, wq, pt, pl);
+    padImage<Plain>(dy + bytes(b * oh * ow * c), oh, ow, c, hq, wq, pt, pl);
     for (let iy: i32 = 0; iy < h; iy++) {
       let nky: i32 = 0;
       for (let ky: i32 = 0; ky < kh; ky++) {
@@ -1067,15 +1240,15 @@ function dwGatherPadded(
         const b0 = filter + bytes((ky0 * kw + kx0) * c);
         const o0 = dxRow + bytes(r * c);
         let q: i32 = 0;
-        for (; q + 4 <= qCount; q += 4) dwQuad(o0 + <usize>q * outStep, outStep, a0 + <usize>q * cB, cB, b0, c, true);
-        for (; q < qCount; q++) dwPixel(o0 + <usize>q * outStep, a0 + <usize>q * cB, b0, c, true);
+        for (; q + 4 <= qCount; q += 4) dwQuad<V>(o0 + <usize>q * outStep, outStep, a0 + <usize>q * cB, cB, b0, c, true);
+        for (; q < qCount; q++) dwPixel<V>(o0 + <usize>q * outStep, a0 + <usize>q * cB, b0, c, true);
       }
     }
   }
   return true;
 }
 
-export function depthwiseBackpropInput(
+function dwBackpropInput<V>(
   dy: usize, filter: usize, dx: usize,
   n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
   kh: i32, kw: i32, stride: i32, dilation: i32, padTop: i32, padLeft: i32,
@@ -1087,27 +1260,35 @@ export function depthwiseBackpropInput(
     const left = (kw - 1) * dilation - padLeft;
     const hq = h + (kh - 1) * dilation;
     const wq = w + (kw - 1) * dilation;
-    if (padImage(dy, oh, ow, c, hq, wq, top, left)) {
+    if (padImage<Plain>(dy, oh, ow, c, hq, wq, top, left)) {
       const imgB = bytes(oh * ow * c);
       const outB = bytes(h * w * c);
       const last = filter + bytes((kh * kw - 1) * c);
       for (let b: i32 = 0; b < n; b++) {
-        if (b > 0) padImage(dy + <usize>b * imgB, oh, ow, c, hq, wq, top, left);
-        dwPadded(dx + <usize>b * outB, h, w, wq, c, kh, kw, 1, dilation, last, 0 - bytes(kw * c), 0 - bytes(c), true);
+        if (b > 0) padImage<Plain>(dy + <usize>b * imgB, oh, ow, c, hq, wq, top, left);
+        dwPadded<V>(dx + <usize>b * outB, h, w, wq, c, kh, kw, 1, dilation, last, 0 - bytes(kw * c), 0 - bytes(c), true);
       }
       return;
     }
   }
   if (stride > 1 && oh > 0 && ow > 0 &&
-    dwGatherPadded(dy, filter, dx, n, h, w, c, oh, ow, kh, kw, stride, dilation, padTop, padLeft)) return;
-  gather(dy, filter, dx, n, h, w, c, oh, ow, c, kh, kw, stride, dilation, padTop, padLeft, true, 0, c);
+    dwGatherPadded<V>(dy, filter, dx, n, h, w, c, oh, ow, kh, kw, stride, dilation, padTop, padLeft)) return;
+  gather<V>(dy, filter, dx, n, h, w, c, oh, ow, c, kh, kw, stride, dilation, padTop, padLeft, true, 0, c);
+}
+
+export function depthwiseBackpropInput(
+  dy: usize, filter: usize, dx: usize,
+  n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
+  kh: i32, kw: i32, stride: i32, dilation: i32, padTop: i32, padLeft: i32,
+): void {
+  dwBackpropInput<Plain>(dy, filter, dx, n, h, w, c, oh, ow, kh, kw, stride, dilation, padTop, padLeft);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Filter gradients.
 
 /** out[i*N + j] += sum_k a[k*aStep + 4i] * b[k*bStep + 4j] (steps in bytes), i < M, j < N. */
-function gemmTN(a: usize, aStep: usize, b: usize, bStep: usize, K: i32, M: i32, N: i32, out: usize): void {
+function gemmTN<V>(a: usize, aStep: usize, b: usize, bStep: usize, K: i32, M: i32, N: i32, out: usize): void {
   const rowO = bytes(N);
   let i: i32 = 0;
   for (; i + 4 <= M; i += 4) {
@@ -1123,16 +1304,16 @@ function gemmTN(a: usize, aStep: usize, b: usize, bStep: usize, K: i32, M: i32, 
       for (let k: i32 = 0; k < K; k++) {
         const b0 = v128.load(pb);
         const b1 = v128.load(pb, 16);
-        let av = v128.load32_splat(pa);
+        let av = rv<V>(v128.load32_splat(pa));
         c00 = madd(c00, av, b0);
         c01 = madd(c01, av, b1);
-        av = v128.load32_splat(pa, 4);
+        av = rv<V>(v128.load32_splat(pa, 4));
         c10 = madd(c10, av, b0);
         c11 = madd(c11, av, b1);
-        av = v128.load32_splat(pa, 8);
+        av = rv<V>(v128.load32_splat(pa, 8));
         c20 = madd(c20, av, b0);
         c21 = madd(c21, av, b1);
-        av = v128.load32_splat(pa, 12);
+        av = rv<V>(v128.load32_splat(pa, 12));
         c30 = madd(c30, av, b0);
         c31 = madd(c31, av, b1);
         pa += aStep;
@@ -1159,10 +1340,10 @@ function gemmTN(a: usize, aStep: usize, b: usize, bStep: usize, K: i32, M: i32, 
       let pb = b + bytes(j);
       for (let k: i32 = 0; k < K; k++) {
         const b0 = v128.load(pb);
-        c0 = madd(c0, v128.load32_splat(pa), b0);
-        c1 = madd(c1, v128.load32_splat(pa, 4), b0);
-        c2 = madd(c2, v128.load32_splat(pa, 8), b0);
-        c3 = madd(c3, v128.load32_splat(pa, 12), b0);
+        c0 = madd(c0, rv<V>(v128.load32_splat(pa)), b0);
+        c1 = madd(c1, rv<V>(v128.load32_splat(pa, 4)), b0);
+        c2 = madd(c2, rv<V>(v128.load32_splat(pa, 8)), b0);
+        c3 = madd(c3, rv<V>(v128.load32_splat(pa, 12)), b0);
         pa += aStep;
         pb += bStep;
       }
@@ -1178,7 +1359,7 @@ function gemmTN(a: usize, aStep: usize, b: usize, bStep: usize, K: i32, M: i32, 
       let pa = ai;
       let pb = b + bytes(j);
       for (let k: i32 = 0; k < K; k++) {
-        c0 = madd(c0, v128.load(pa), v128.load32_splat(pb));
+        c0 = madd(c0, rv<V>(v128.load(pa)), v128.load32_splat(pb));
         pa += aStep;
         pb += bStep;
       }
@@ -1199,7 +1380,7 @@ function gemmTN(a: usize, aStep: usize, b: usize, bStep: usize, K: i32, M: i32, 
       let pa = ai;
       let pb = b + bytes(j);
       for (let k: i32 = 0; k < K; k++) {
-        const av = v128.load32_splat(pa);
+        const av = rv<V>(v128.load32_splat(pa));
         c0 = madd(c0, av, v128.load(pb));
         c1 = madd(c1, av, v128.load(pb, 16));
         pa += aStep;
@@ -1214,7 +1395,7 @@ function gemmTN(a: usize, aStep: usize, b: usize, bStep: usize, K: i32, M: i32, 
       let pa = ai;
       let pb = b + bytes(j);
       for (let k: i32 = 0; k < K; k++) {
-        c0 = madd(c0, v128.load32_splat(pa), v128.load(pb));
+        c0 = madd(c0, rv<V>(v128.load32_splat(pa)), v128.load(pb));
         pa += aStep;
         pb += bStep;
       }
@@ -1226,7 +1407,7 @@ function gemmTN(a: usize, aStep: usize, b: usize, bStep: usize, K: i32, M: i32, 
       let pa = ai;
       let pb = b + bytes(j);
       for (let k: i32 = 0; k < K; k++) {
-        s += load<f32>(pa) * load<f32>(pb);
+        s += rs<V>(load<f32>(pa)) * load<f32>(pb);
         pa += aStep;
         pb += bStep;
       }
@@ -1237,7 +1418,7 @@ function gemmTN(a: usize, aStep: usize, b: usize, bStep: usize, K: i32, M: i32, 
 }
 
 /** out[ch] += sum_k a[k*aStep + 4ch] * b[k*bStep + 4ch], ch < C. */
-function dwRowDot(a: usize, aStep: usize, b: usize, bStep: usize, K: i32, C: i32, out: usize): void {
+function dwRowDot<V>(a: usize, aStep: usize, b: usize, bStep: usize, K: i32, C: i32, out: usize): void {
   let ch: i32 = 0;
   for (; ch + 8 <= C; ch += 8) {
     const cOff = bytes(ch);
@@ -1247,17 +1428,17 @@ function dwRowDot(a: usize, aStep: usize, b: usize, bStep: usize, K: i32, C: i32
     let pb = b + cOff;
     let k: i32 = 0;
     for (; k + 2 <= K; k += 2) {
-      c0 = madd(c0, v128.load(pa), v128.load(pb));
-      c1 = madd(c1, v128.load(pa, 16), v128.load(pb, 16));
+      c0 = madd(c0, rv<V>(v128.load(pa)), v128.load(pb));
+      c1 = madd(c1, rv<V>(v128.load(pa, 16)), v128.load(pb, 16));
       const qa = pa + aStep, qb = pb + bStep;
-      c2 = madd(c2, v128.load(qa), v128.load(qb));
-      c3 = madd(c3, v128.load(qa, 16), v128.load(qb, 16));
+      c2 = madd(c2, rv<V>(v128.load(qa)), v128.load(qb));
+      c3 = madd(c3, rv<V>(v128.load(qa, 16)), v128.load(qb, 16));
       pa = qa + aStep;
       pb = qb + bStep;
     }
     if (k < K) {
-      c0 = madd(c0, v128.load(pa), v128.load(pb));
-      c1 = madd(c1, v128.load(pa, 16), v128.load(pb, 16));
+      c0 = madd(c0, rv<V>(v128.load(pa)), v128.load(pb));
+      c1 = madd(c1, rv<V>(v128.load(pa, 16)), v128.load(pb, 16));
     }
     const po = out + cOff;
     v128.store(po, f32x4.add(v128.load(po), f32x4.add(c0, c2)));
@@ -1271,12 +1452,12 @@ function dwRowDot(a: usize, aStep: usize, b: usize, bStep: usize, K: i32, C: i32
     let pb = b + cOff;
     let k: i32 = 0;
     for (; k + 2 <= K; k += 2) {
-      c0 = madd(c0, v128.load(pa), v128.load(pb));
-      c1 = madd(c1, v128.load(pa + aStep), v128.load(pb + bStep));
+      c0 = madd(c0, rv<V>(v128.load(pa)), v128.load(pb));
+      c1 = madd(c1, rv<V>(v128.load(pa + aStep)), v128.load(pb + bStep));
       pa += aStep + aStep;
       pb += bStep + bStep;
     }
-    if (k < K) c0 = madd(c0, v128.load(pa), v128.load(pb));
+    if (k < K) c0 = madd(c0, rv<V>(v128.load(pa)), v128.load(pb));
     const po = out + cOff;
     v128.store(po, f32x4.add(v128.load(po), f32x4.add(c0, c1)));
   }
@@ -1286,7 +1467,7 @@ function dwRowDot(a: usize, aStep: usize, b: usize, bStep: usize, K: i32, C: i32
     let pa = a + cOff;
     let pb = b + cOff;
     for (let k: i32 = 0; k < K; k++) {
-      s += load<f32>(pa) * load<f32>(pb);
+      s += rs<V>(load<f32>(pa)) * load<f32>(pb);
       pa += aStep;
       pb += bStep;
     }
@@ -1315,8 +1496,8 @@ function dwRowSlide(x: usize, dy: usize, ow: i32, C: i32, d: i32, kw: i32, out: 
   for (let kx: i32 = 0; kx < kw; kx++) {
     const xs = x + <usize>kx * step;
     const o = out + bytes(kx * C);
-    if (ch < C && done > 0) dwRowDot(xs + bytes(ch), cB, dy + bytes(ch), cB, done, C - ch, o + bytes(ch));
-    if (done < ow) dwRowDot(xs + bytes(done * C), cB, dy + bytes(done * C), cB, ow - done, C, o);
+    if (ch < C && done > 0) dwRowDot<Plain>(xs + bytes(ch), cB, dy + bytes(ch), cB, done, C - ch, o + bytes(ch));
+    if (done < ow) dwRowDot<Plain>(xs + bytes(done * C), cB, dy + bytes(done * C), cB, ow - done, C, o);
   }
 }
 
@@ -1393,7 +1574,7 @@ function dwRowSlide5(x: usize, dy: usize, blocks: i32, block: i32, C: i32, d: i3
   v128.store(out + 4 * cB, f32x4.add(v128.load(out + 4 * cB), a4));
 }
 
-function filterGrad(
+function filterGrad<V>(
   x: usize, dy: usize, df: usize,
   n: i32, h: i32, w: i32, cin: i32, oh: i32, ow: i32, cout: i32,
   kh: i32, kw: i32, stride: i32, dilation: i32, padTop: i32, padLeft: i32, dw: bool,
@@ -1406,8 +1587,8 @@ function filterGrad(
     const CH: i32 = 128;
     for (let p: i32 = 0; p < M; p += CH) {
       const K = imin(CH, M - p);
-      if (dw) dwRowDot(x + bytes(p * cin), cinB, dy + bytes(p * cout), coutB, K, cin, df);
-      else gemmTN(x + bytes(p * cin), cinB, dy + bytes(p * cout), coutB, K, cin, cout, df);
+      if (dw) dwRowDot<V>(x + bytes(p * cin), cinB, dy + bytes(p * cout), coutB, K, cin, df);
+      else gemmTN<V>(x + bytes(p * cin), cinB, dy + bytes(p * cout), coutB, K, cin, cout, df);
     }
     return;
   }
@@ -1431,8 +1612,8 @@ function filterGrad(
           const xp = xRow + bytes((oxLo * stride + base) * cin);
           const dyp = dyRow + bytes(oxLo * cout);
           const out = df + bytes((ky * kw + kx) * tapFloats);
-          if (dw) dwRowDot(xp, xStep, dyp, coutB, K, cin, out);
-          else gemmTN(xp, xStep, dyp, coutB, K, cin, cout, out);
+          if (dw) dwRowDot<V>(xp, xStep, dyp, coutB, K, cin, out);
+          else gemmTN<V>(xp, xStep, dyp, coutB, K, cin, cout, out);
         }
       }
     }
@@ -1444,23 +1625,24 @@ export function conv2dBackpropFilter(
   n: i32, h: i32, w: i32, cin: i32, oh: i32, ow: i32, cout: i32,
   kh: i32, kw: i32, stride: i32, dilation: i32, padTop: i32, padLeft: i32,
 ): void {
-  filterGrad(x, dy, dfilter, n, h, w, cin, oh, ow, cout, kh, kw, stride, dilation, padTop, padLeft, false);
+  filterGrad<Plain>(x, dy, dfilter, n, h, w, cin, oh, ow, cout, kh, kw, stride, dilation, padTop, padLeft, false);
 }
 
-export function depthwiseBackpropFilter(
+/** depthwiseBackpropFilter with x or, for ReluIn, relu(x) (applied while padding). */
+function dwFilterGrad<V>(
   x: usize, dy: usize, dfilter: usize,
   n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
   kh: i32, kw: i32, stride: i32, dilation: i32, padTop: i32, padLeft: i32,
 ): void {
   const hp = (oh - 1) * stride + (kh - 1) * dilation + 1;
   const wp = (ow - 1) * stride + (kw - 1) * dilation + 1;
-  if (oh > 0 && ow > 0 && padImage(x, h, w, c, hp, wp, padTop, padLeft)) {
+  if (oh > 0 && ow > 0 && padImage<V>(x, h, w, c, hp, wp, padTop, padLeft)) {
     const imgB = bytes(h * w * c);
     const dyB = bytes(oh * ow * c);
     const cB = bytes(c);
     const pixStep = bytes(stride * c);
     for (let b: i32 = 0; b < n; b++) {
-      if (b > 0) padImage(x + <usize>b * imgB, h, w, c, hp, wp, padTop, padLeft);
+      if (b > 0) padImage<V>(x + <usize>b * imgB, h, w, c, hp, wp, padTop, padLeft);
       const dyImg = dy + <usize>b * dyB;
       for (let oy: i32 = 0; oy < oh; oy++) {
         const dyRow = dyImg + bytes(oy * ow * c);
@@ -1472,14 +1654,120 @@ export function depthwiseBackpropFilter(
             continue;
           }
           for (let kx: i32 = 0; kx < kw; kx++) {
-            dwRowDot(src + bytes(kx * dilation * c), pixStep, dyRow, cB, ow, c, out + bytes(kx * c));
+            dwRowDot<Plain>(src + bytes(kx * dilation * c), pixStep, dyRow, cB, ow, c, out + bytes(kx * c));
           }
         }
       }
     }
     return;
   }
-  filterGrad(x, dy, dfilter, n, h, w, c, oh, ow, c, kh, kw, stride, dilation, padTop, padLeft, true);
+  filterGrad<V>(x, dy, dfilter, n, h, w, c, oh, ow, c, kh, kw, stride, dilation, padTop, padLeft, true);
+}
+
+export function depthwiseBackpropFilter(
+  x: usize, dy: usize, dfilter: usize,
+  n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
+  kh: i32, kw: i32, stride: i32, dilation: i32, padTop: i32, padLeft: i32,
+): void {
+  dwFilterGrad<Plain>(x, dy, dfilter, n, h, w, c, oh, ow, kh, kw, stride, dilation, padTop, padLeft);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Convolutions of relu(x): the ReLU on the input fused into the kernels (no relu(x) buffer).
+// The backprop-input kernels take x as well: dx += (x > 0) * (what the plain kernel would add).
+
+// conv2d: the tap kernels re-read each input value many times, so relu(x) is copied into SCR, a
+// chunk of pixels (1x1) or an image at a time (still in cache for the plain kernel that reads it);
+// images larger than SCR use the kernels reading max(x, 0) directly.
+
+const RELU_CHUNK_FLOATS: i32 = 8192; // pointwise chunk (L1-sized)
+
+export function conv2dRelu(
+  x: usize, filter: usize, y: usize,
+  n: i32, h: i32, w: i32, cin: i32, oh: i32, ow: i32, cout: i32,
+  kh: i32, kw: i32, stride: i32, dilation: i32, padTop: i32, padLeft: i32,
+): void {
+  if (isPointwise(h, w, oh, ow, kh, kw, stride, padTop, padLeft) && 4 * cin <= SCR_FLOATS) {
+    const M = n * h * w;
+    const chunk = imax(4, (RELU_CHUNK_FLOATS / imax(cin, 1)) & ~3);
+    for (let p: i32 = 0; p < M; p += chunk) {
+      const cnt = imin(chunk, M - p);
+      reluCopy(x + bytes(p * cin), SCR, cnt * cin);
+      forward<Plain>(SCR, filter, y + bytes(p * cout), 1, cnt, 1, cin, cnt, 1, cout, 1, 1, 1, 1, 0, 0, false);
+    }
+    return;
+  }
+  const img = h * w * cin;
+  if (<i64>h * <i64>w * <i64>cin <= <i64>SCR_FLOATS) {
+    const outB = bytes(oh * ow * cout);
+    for (let b: i32 = 0; b < n; b++) {
+      reluCopy(x + <usize>b * bytes(img), SCR, img);
+      forward<Plain>(SCR, filter, y + <usize>b * outB, 1, h, w, cin, oh, ow, cout, kh, kw, stride, dilation, padTop, padLeft, false);
+    }
+    return;
+  }
+  forward<ReluIn>(x, filter, y, n, h, w, cin, oh, ow, cout, kh, kw, stride, dilation, padTop, padLeft, false);
+}
+
+export function conv2dBackpropInputRelu(
+  dy: usize, filter: usize, x: usize, dx: usize,
+  n: i32, h: i32, w: i32, cin: i32, oh: i32, ow: i32, cout: i32,
+  kh: i32, kw: i32, stride: i32, dilation: i32, padTop: i32, padLeft: i32,
+): void {
+  gMaskOff = x - dx;
+  convBackpropInput<MaskOut>(dy, filter, dx, n, h, w, cin, oh, ow, cout, kh, kw, stride, dilation, padTop, padLeft);
+}
+
+export function conv2dBackpropFilterRelu(
+  x: usize, dy: usize, dfilter: usize,
+  n: i32, h: i32, w: i32, cin: i32, oh: i32, ow: i32, cout: i32,
+  kh: i32, kw: i32, stride: i32, dilation: i32, padTop: i32, padLeft: i32,
+): void {
+  const CH: i32 = 128; // pixels per chunk, as in filterGrad
+  if (isPointwise(h, w, oh, ow, kh, kw, stride, padTop, padLeft) && CH * cin <= SCR_FLOATS) {
+    const M = n * h * w;
+    for (let p: i32 = 0; p < M; p += CH) {
+      const K = imin(CH, M - p);
+      reluCopy(x + bytes(p * cin), SCR, K * cin);
+      gemmTN<Plain>(SCR, bytes(cin), dy + bytes(p * cout), bytes(cout), K, cin, cout, dfilter);
+    }
+    return;
+  }
+  const img = h * w * cin;
+  if (<i64>h * <i64>w * <i64>cin <= <i64>SCR_FLOATS) {
+    const dyB = bytes(oh * ow * cout);
+    for (let b: i32 = 0; b < n; b++) {
+      reluCopy(x + <usize>b * bytes(img), SCR, img);
+      filterGrad<Plain>(SCR, dy + <usize>b * dyB, dfilter, 1, h, w, cin, oh, ow, cout, kh, kw, stride, dilation, padTop, padLeft, false);
+    }
+    return;
+  }
+  filterGrad<ReluIn>(x, dy, dfilter, n, h, w, cin, oh, ow, cout, kh, kw, stride, dilation, padTop, padLeft, false);
+}
+
+export function depthwiseConv2dRelu(
+  x: usize, filter: usize, y: usize,
+  n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
+  kh: i32, kw: i32, stride: i32, dilation: i32, padTop: i32, padLeft: i32,
+): void {
+  dwForward<ReluIn>(x, filter, y, n, h, w, c, oh, ow, kh, kw, stride, dilation, padTop, padLeft);
+}
+
+export function depthwiseBackpropInputRelu(
+  dy: usize, filter: usize, x: usize, dx: usize,
+  n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
+  kh: i32, kw: i32, stride: i32, dilation: i32, padTop: i32, padLeft: i32,
+): void {
+  gMaskOff = x - dx;
+  dwBackpropInput<MaskOut>(dy, filter, dx, n, h, w, c, oh, ow, kh, kw, stride, dilation, padTop, padLeft);
+}
+
+export function depthwiseBackpropFilterRelu(
+  x: usize, dy: usize, dfilter: usize,
+  n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
+  kh: i32, kw: i32, stride: i32, dilation: i32, padTop: i32, padLeft: i32,
+): void {
+  dwFilterGrad<ReluIn>(x, dy, dfilter, n, h, w, c, oh, ow, kh, kw, stride, dilation, padTop, padLeft);
 }
 
 // ---------------------------------------------------------------------------------------------

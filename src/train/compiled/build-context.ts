@@ -104,6 +104,11 @@ export class BuildContext {
     return new Slot(shape, source.needsGrad, source);
   }
 
+  /** relu(source) for readers that apply the ReLU themselves (see Slot.reluOfSource). */
+  reluView(source: Slot): Slot {
+    return new Slot(source.shape, source.needsGrad, source, true);
+  }
+
   /** Floats that live as long as the network (per-channel statistics, scale and shift). */
   floats(count: number): number {
     return this.arena.alloc(count);

@@ -37,6 +37,31 @@ export interface Kernels {
   depthwiseBackpropFilter(x: Ptr, dy: Ptr, dfilter: Ptr, n: number, h: number, w: number, c: number, oh: number,
     ow: number, kh: number, kw: number, stride: number, dilation: number, padTop: number, padLeft: number): void;
 
+  // The same convolutions applied to relu(x) = max(x, 0), the ReLU fused into the kernel (no relu(x)
+  // buffer). The backprop-input kernels also take x: dx += (x > 0) · (what the plain kernel adds).
+
+  /** conv2d of relu(x) (writes). */
+  conv2dRelu(x: Ptr, filter: Ptr, y: Ptr, n: number, h: number, w: number, cin: number, oh: number, ow: number,
+    cout: number, kh: number, kw: number, stride: number, dilation: number, padTop: number, padLeft: number): void;
+  /** dx[n,h,w,cin] += (x > 0) · conv2dBackpropInput(dy). */
+  conv2dBackpropInputRelu(dy: Ptr, filter: Ptr, x: Ptr, dx: Ptr, n: number, h: number, w: number, cin: number,
+    oh: number, ow: number, cout: number, kh: number, kw: number, stride: number, dilation: number, padTop: number,
+    padLeft: number): void;
+  /** dfilter += Σ relu(x)·dy. */
+  conv2dBackpropFilterRelu(x: Ptr, dy: Ptr, dfilter: Ptr, n: number, h: number, w: number, cin: number, oh: number,
+    ow: number, cout: number, kh: number, kw: number, stride: number, dilation: number, padTop: number,
+    padLeft: number): void;
+  /** depthwiseConv2d of relu(x) (writes). */
+  depthwiseConv2dRelu(x: Ptr, filter: Ptr, y: Ptr, n: number, h: number, w: number, c: number, oh: number,
+    ow: number, kh: number, kw: number, stride: number, dilation: number, padTop: number, padLeft: number): void;
+  /** dx += (x > 0) · depthwiseBackpropInput(dy). */
+  depthwiseBackpropInputRelu(dy: Ptr, filter: Ptr, x: Ptr, dx: Ptr, n: number, h: number, w: number, c: number,
+    oh: number, ow: number, kh: number, kw: number, stride: number, dilation: number, padTop: number,
+    padLeft: number): void;
+  /** dfilter += Σ relu(x)·dy. */
+  depthwiseBackpropFilterRelu(x: Ptr, dy: Ptr, dfilter: Ptr, n: number, h: number, w: number, c: number, oh: number,
+    ow: number, kh: number, kw: number, stride: number, dilation: number, padTop: number, padLeft: number): void;
+
   /** y = max(x, 0) (writes). */
   relu(x: Ptr, y: Ptr, len: number): void;
   /** dx += dy where x > 0. */
@@ -101,10 +126,11 @@ interface WasmApi {
 
 const KERNEL_NAMES = [
   'heapBase', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'depthwiseConv2d',
-  'depthwiseBackpropInput', 'depthwiseBackpropFilter', 'relu', 'reluBackprop', 'add', 'accumulate', 'scale',
-  'fill', 'copyRows', 'accumulateRows', 'addBias', 'sumRows', 'batchNormStats', 'batchNormApply',
-  'batchNormBackprop', 'maxPool', 'maxPoolBackprop', 'avgPool', 'avgPoolBackprop', 'globalAvgPool',
-  'globalAvgPoolBackprop', 'sumSquares', 'sgdMomentum',
+  'depthwiseBackpropInput', 'depthwiseBackpropFilter', 'conv2dRelu', 'conv2dBackpropInputRelu',
+  'conv2dBackpropFilterRelu', 'depthwiseConv2dRelu', 'depthwiseBackpropInputRelu', 'depthwiseBackpropFilterRelu',
+  'relu', 'reluBackprop', 'add', 'accumulate', 'scale', 'fill', 'copyRows', 'accumulateRows', 'addBias',
+  'sumRows', 'batchNormStats', 'batchNormApply', 'batchNormBackprop', 'maxPool', 'maxPoolBackprop', 'avgPool',
+  'avgPoolBackprop', 'globalAvgPool', 'globalAvgPoolBackprop', 'sumSquares', 'sgdMomentum',
 ] as const;
 
 /** Where the build puts the module, relative to this file (dist/src/train/compiled/). */

@@ -200,6 +200,7 @@ function compileInto(model: tf.LayersModel, options: CompileOptions, kernels: Ke
   const input = ctx.slot(inputShape.slice(1) as number[], false);
   slots.set(model.inputs[0]!.id, input);
   const layers: CompiledLayer[] = [];
+  const readers = readersByTensor(model);
   let logits: Slot | undefined;
   for (const layer of model.layers) {
     if (layer.getClassName() === 'InputLayer') continue;
@@ -217,7 +218,7 @@ function compileInto(model: tf.LayersModel, options: CompileOptions, kernels: Ke
     ctx.beginLayer(layers.length, inputs);
     const compiler = layerCompilers[layer.getClassName()];
     if (compiler === undefined) throw new UnsupportedLayerError(layer, 'no compiled implementation');
-    const compiled = compiler(layer, inputs, ctx);
+    const compiled = compiler(layer, inputs, ctx, readers.get(node.outputTensors[0]!.id) ?? []);
     if (options.profile) compiled.layer = profiled(compiled.layer, layer.getClassName(), options.profile);
     const expected = node.outputTensors[0]!.shape.slice(1);
     if (expected.join(',') !== compiled.output.shape.join(',')) {
@@ -232,6 +233,17 @@ function compileInto(model: tf.LayersModel, options: CompileOptions, kernels: Ke
   const f = arena.f32;
   for (const ref of placed.weights) f.set(ref.variable.read().dataSync() as Float32Array, ref.value / 4);
   return new CompiledNetwork(kernels, arena, layers, input, logits, placed, momentumAt, options.capacity);
+}
+
+/** The layers that read each symbolic tensor, by tensor id. */
+function readersByTensor(model: tf.LayersModel): Map<number, tf.layers.Layer[]> {
+  const readers = new Map<number, tf.layers.Layer[]>();
+  for (const layer of model.layers) {
+    for (const node of layer.inboundNodes) {
+      for (const tensor of node.inputTensors) readers.set(tensor.id, [...(readers.get(tensor.id) ?? []), layer]);
+    }
+  }
+  return readers;
 }
 
 function profiled(layer: CompiledLayer, kind: string, profile: LayerProfile): CompiledLayer {

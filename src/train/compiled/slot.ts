@@ -1,7 +1,7 @@
 /**
  * A tensor of a compiled network: its per-image shape and where its values and gradient live in
  * the kernels' memory, for up to the network's batch capacity. A reshape shares its source's
- * storage, so an alias reads through to the slot it views.
+ * storage, so an alias reads through to the slot it views; so does a fused ReLU (reluOfSource).
  */
 export class Slot {
   /** Floats per image. */
@@ -15,6 +15,11 @@ export class Slot {
     /** Whether a gradient flows into this tensor (false for the input images). */
     readonly needsGrad: boolean,
     private readonly source?: Slot,
+    /**
+     * A view that reads as relu(source): a ReLU whose only readers are convs, which apply it as
+     * they read (and mask their input gradient by source > 0) instead of a pass of its own.
+     */
+    readonly reluOfSource = false,
   ) {
     this.size = shape.reduce((product, dim) => product * dim, 1);
     if (source && source.size !== this.size) throw new Error(`reshape of ${source.size} floats into ${this.size}`);

@@ -188,6 +188,13 @@ function refDepthwiseBackpropFilter(d: Dims, x: Float32Array, dy: Float32Array):
   return df;
 }
 
+/** Inputs for the relu-fused kernels: about half negative, and some exact zeros (masked out). */
+function reluInput(len: number): Float32Array {
+  const x = randomArray(len);
+  for (let i = 0; i < len; i += 7) x[i] = 0;
+  return x;
+}
+
 type ConvKernel = (a: number, b: number, out: number, n: number, h: number, w: number, cin: number, oh: number,
   ow: number, cout: number, kh: number, kw: number, stride: number, dilation: number, padTop: number,
   padLeft: number) => void;
@@ -201,6 +208,73 @@ type DwKernel = (a: number, b: number, out: number, n: number, h: number, w: num
 
 function callDw(fn: DwKernel, a: number, b: number, out: number, d: Dims): void {
   fn(a, b, out, d.n, d.h, d.w, d.cin, d.oh, d.ow, d.kh, d.kw, d.stride, d.dilation, d.padTop, d.padLeft);
+}
+
+type ConvMaskKernel = (dy: number, f: number, x: number, dx: number, n: number, h: number, w: number, cin: number,
+  oh: number, ow: number, cout: number, kh: number, kw: number, stride: number, dilation: number, padTop: number,
+  padLeft: number) => void;
+
+function callConvMask(fn: ConvMaskKernel, dy: number, f: number, x: number, dx: number, d: Dims): void {
+  fn(dy, f, x, dx, d.n, d.h, d.w, d.cin, d.oh, d.ow, d.cout, d.kh, d.kw, d.stride, d.dilation, d.padTop, d.padLeft);
+}
+
+type DwMaskKernel = (dy: number, f: number, x: number, dx: number, n: number, h: number, w: number, c: number,
+  oh: number, ow: number, kh: number, kw: number, stride: number, dilation: number, padTop: number,
+  padLeft: number) => void;
+
+function callDwMask(fn: DwMaskKernel, dy: number, f: number, x: number, dx: number, d: Dims): void {
+  fn(dy, f, x, dx, d.n, d.h, d.w, d.cin, d.oh, d.ow, d.kh, d.kw, d.stride, d.dilation, d.padTop, d.padLeft);
+}
+
+/**
+ * Checks the relu-fused kernels against the plain ones composed with relu / reluBackprop:
+ * forward(relu(x)), filter grad with relu(x), and dx0 + (x > 0)·(plain input gradient).
+ */
+function checkReluFused(d: Dims, dw: boolean): void {
+  arena.reset();
+  const xLen = d.n * d.h * d.w * d.cin;
+  const yLen = d.n * d.oh * d.ow * d.cout;
+  const fLen = d.kh * d.kw * d.cin * (dw ? 1 : d.cout);
+  const x = reluInput(xLen);
+  const f = randomArray(fLen);
+  const dy = randomArray(yLen);
+  const xp = put(x);
+  const fp = put(f);
+  const dyp = put(dy);
+  const rp = arena.alloc(xLen);
+  K.relu(xp, rp, xLen);
+  const call = (conv: ConvKernel, depthwise: DwKernel, a: number, b: number, out: number): void => {
+    if (dw) callDw(depthwise, a, b, out, d);
+    else callConv(conv, a, b, out, d);
+  };
+  const name = dw ? 'depthwise' : 'conv2d';
+
+  const yRef = arena.alloc(yLen);
+  call(K.conv2d, K.depthwiseConv2d, rp, fp, yRef);
+  const yp = put(randomArray(yLen, 5, 6)); // garbage: forward must overwrite
+  call(K.conv2dRelu, K.depthwiseConv2dRelu, xp, fp, yp);
+  close(get(yp, yLen), get(yRef, yLen), `${name} relu-fused y`, 1e-5, 1e-5);
+
+  const df0 = randomArray(fLen);
+  const dfRef = put(df0);
+  call(K.conv2dBackpropFilter, K.depthwiseBackpropFilter, rp, dyp, dfRef);
+  const dfp = put(df0);
+  call(K.conv2dBackpropFilterRelu, K.depthwiseBackpropFilterRelu, xp, dyp, dfp);
+  close(get(dfp, fLen), get(dfRef, fLen), `${name} relu-fused dfilter`, 1e-5, 1e-5);
+
+  const dx0 = randomArray(xLen);
+  const g = arena.alloc(xLen);
+  call(K.conv2dBackpropInput, K.depthwiseBackpropInput, dyp, fp, g);
+  const dxRef = put(dx0);
+  K.reluBackprop(xp, g, dxRef, xLen);
+  const dxp = put(dx0);
+  if (dw) callDwMask(K.depthwiseBackpropInputRelu, dyp, fp, xp, dxp, d);
+  else callConvMask(K.conv2dBackpropInputRelu, dyp, fp, xp, dxp, d);
+  const got = get(dxp, xLen);
+  close(got, get(dxRef, xLen), `${name} relu-fused dx`, 1e-5, 1e-5);
+  for (let i = 0; i < xLen; i++) {
+    if (!(x[i] > 0)) assert.equal(got[i], dx0[i], `${name} relu-fused dx: element ${i} (x <= 0) must be untouched`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -263,6 +337,21 @@ for (const c of convCases) {
     callConv(K.conv2dBackpropFilter, xp, dyp, dfp, d);
     close(get(dfp, fLen), plus(df0, refConvBackpropFilter(d, x, dy)), `conv2dBackpropFilter dfilter`);
   });
+}
+
+// plus: 1x1 over several pixel chunks; images larger than the module's scratch area (64*64*72
+// floats), which take the kernels reading max(x, 0) directly
+const convReluCases: ConvCase[] = [
+  ...convCases,
+  { n: 2, h: 20, w: 20, cin: 40, cout: 8, k: 1, stride: 1, dilation: 1, pad: 0 },
+  { n: 1, h: 64, w: 64, cin: 72, cout: 8, k: 1, stride: 1, dilation: 1, pad: 0 },
+  { n: 1, h: 64, w: 64, cin: 72, cout: 4, k: 1, stride: 2, dilation: 1, pad: 0 },
+  { n: 1, h: 64, w: 64, cin: 72, cout: 4, k: 3, stride: 1, dilation: 1, pad: 1 },
+  { n: 1, h: 64, w: 64, cin: 72, cout: 4, k: 3, stride: 2, dilation: 1, pad: 1 },
+];
+
+for (const c of convReluCases) {
+  test(`conv2d relu-fused kernels ${label(c)}`, () => checkReluFused(dimsOf(c), false));
 }
 
 test('conv2d: the references are transposes of each other (sanity of the test itself)', () => {
@@ -346,6 +435,10 @@ for (const c of dwCases) {
     callDw(K.depthwiseBackpropFilter, xp, dyp, dfp, d);
     close(get(dfp, fLen), plus(df0, refDepthwiseBackpropFilter(d, x, dy)), `depthwiseBackpropFilter dfilter`);
   });
+}
+
+for (const c of dwCases) {
+  test(`depthwise relu-fused kernels ${label(c)}`, () => checkReluFused(dimsOf(c), true));
 }
 
 // ---------------------------------------------------------------------------------------------

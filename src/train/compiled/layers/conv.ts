@@ -61,24 +61,44 @@ function requireLinear(layer: tf.layers.Layer): void {
   if (activation !== undefined && activation !== 'linear') throw new UnsupportedLayerError(layer, `fused activation ${String(activation)}`);
 }
 
-/** y = conv(x, filter) (+ bias) and its gradients, for one set of dims. */
-function convPass(kernels: Kernels, d: ConvDims) {
-  return {
-    forward(x: number, filter: number, y: number, n: number): void {
-      kernels.conv2d(x, filter, y, n, d.h, d.w, d.cin, d.oh, d.ow, d.cout, d.kh, d.kw, d.stride, d.dilation, d.padTop, d.padLeft);
-    },
-    backwardInput(dy: number, filter: number, dx: number, n: number): void {
-      kernels.conv2dBackpropInput(dy, filter, dx, n, d.h, d.w, d.cin, d.oh, d.ow, d.cout, d.kh, d.kw, d.stride, d.dilation, d.padTop, d.padLeft);
-    },
-    backwardFilter(x: number, dy: number, dfilter: number, n: number): void {
-      kernels.conv2dBackpropFilter(x, dy, dfilter, n, d.h, d.w, d.cin, d.oh, d.ow, d.cout, d.kh, d.kw, d.stride, d.dilation, d.padTop, d.padLeft);
-    },
-  };
+/**
+ * y = conv(x, filter) and its gradients for one set of dims; with `reluInput` the conv reads
+ * relu(x) and masks the input gradient by x > 0 (a fused ReLU, see Slot.reluOfSource).
+ */
+function convPass(kernels: Kernels, d: ConvDims, reluInput: boolean) {
+  const dims = [d.h, d.w, d.cin, d.oh, d.ow, d.cout, d.kh, d.kw, d.stride, d.dilation, d.padTop, d.padLeft] as const;
+  return reluInput
+    ? {
+        forward: (x: number, filter: number, y: number, n: number) => kernels.conv2dRelu(x, filter, y, n, ...dims),
+        backwardInput: (dy: number, filter: number, x: number, dx: number, n: number) => kernels.conv2dBackpropInputRelu(dy, filter, x, dx, n, ...dims),
+        backwardFilter: (x: number, dy: number, dfilter: number, n: number) => kernels.conv2dBackpropFilterRelu(x, dy, dfilter, n, ...dims),
+      }
+    : {
+        forward: (x: number, filter: number, y: number, n: number) => kernels.conv2d(x, filter, y, n, ...dims),
+        backwardInput: (dy: number, filter: number, _x: number, dx: number, n: number) => kernels.conv2dBackpropInput(dy, filter, dx, n, ...dims),
+        backwardFilter: (x: number, dy: number, dfilter: number, n: number) => kernels.conv2dBackpropFilter(x, dy, dfilter, n, ...dims),
+      };
+}
+
+/** The depthwise half of SeparableConv2D, with or without a fused input ReLU (as convPass). */
+function depthwisePass(kernels: Kernels, d: ConvDims, reluInput: boolean) {
+  const dims = [d.h, d.w, d.cin, d.oh, d.ow, d.kh, d.kw, d.stride, d.dilation, d.padTop, d.padLeft] as const;
+  return reluInput
+    ? {
+        forward: (x: number, filter: number, y: number, n: number) => kernels.depthwiseConv2dRelu(x, filter, y, n, ...dims),
+        backwardInput: (dy: number, filter: number, x: number, dx: number, n: number) => kernels.depthwiseBackpropInputRelu(dy, filter, x, dx, n, ...dims),
+        backwardFilter: (x: number, dy: number, dfilter: number, n: number) => kernels.depthwiseBackpropFilterRelu(x, dy, dfilter, n, ...dims),
+      }
+    : {
+        forward: (x: number, filter: number, y: number, n: number) => kernels.depthwiseConv2d(x, filter, y, n, ...dims),
+        backwardInput: (dy: number, filter: number, _x: number, dx: number, n: number) => kernels.depthwiseBackpropInput(dy, filter, dx, n, ...dims),
+        backwardFilter: (x: number, dy: number, dfilter: number, n: number) => kernels.depthwiseBackpropFilter(x, dy, dfilter, n, ...dims),
+      };
 }
 
 /** The conv proper, shared by Conv2D, the pointwise half of SeparableConv2D, and Dense. */
 function convStep(kernels: Kernels, d: ConvDims, x: Slot, filter: WeightRef, y: Slot, bias: WeightRef | null) {
-  const pass = convPass(kernels, d);
+  const pass = convPass(kernels, d, x.reluOfSource);
   const rows = (n: number) => n * d.oh * d.ow;
   return {
     forward(n: number): void {
@@ -86,7 +106,7 @@ function convStep(kernels: Kernels, d: ConvDims, x: Slot, filter: WeightRef, y: 
       if (bias) kernels.addBias(y.value, bias.value, rows(n), d.cout);
     },
     backward(n: number): void {
-      if (x.grad >= 0) pass.backwardInput(y.grad, filter.value, x.grad, n);
+      if (x.grad >= 0) pass.backwardInput(y.grad, filter.value, x.value, x.grad, n);
       if (filter.grad >= 0) pass.backwardFilter(x.value, y.grad, filter.grad, n);
       if (bias && bias.grad >= 0) kernels.sumRows(y.grad, rows(n), d.cout, bias.grad);
     },
@@ -119,25 +139,20 @@ export const compileSeparableConv2D: LayerCompiler = (layer, [x], ctx): Compiled
   };
   const y = ctx.slot([pointwise.oh, pointwise.ow, pointwise.cout]);
   const depthwiseFilter = ctx.weight(layer, 'depthwise_kernel');
-  const k = ctx.kernels;
-  const d = depthwise;
-  const pointwiseStep = convStep(k, pointwise, middle, ctx.weight(layer, 'pointwise_kernel'), y, optionalBias(layer, ctx));
+  const pass = depthwisePass(ctx.kernels, depthwise, x!.reluOfSource);
+  const pointwiseStep = convStep(ctx.kernels, pointwise, middle, ctx.weight(layer, 'pointwise_kernel'), y, optionalBias(layer, ctx));
   return {
     output: y,
     layer: {
       name: layer.name,
       forward(n) {
-        k.depthwiseConv2d(x!.value, depthwiseFilter.value, middle.value, n, d.h, d.w, d.cin, d.oh, d.ow, d.kh, d.kw, d.stride, d.dilation, d.padTop, d.padLeft);
+        pass.forward(x!.value, depthwiseFilter.value, middle.value, n);
         pointwiseStep.forward(n);
       },
       backward(n) {
         pointwiseStep.backward(n);
-        if (x!.grad >= 0) {
-          k.depthwiseBackpropInput(middle.grad, depthwiseFilter.value, x!.grad, n, d.h, d.w, d.cin, d.oh, d.ow, d.kh, d.kw, d.stride, d.dilation, d.padTop, d.padLeft);
-        }
-        if (depthwiseFilter.grad >= 0) {
-          k.depthwiseBackpropFilter(x!.value, middle.grad, depthwiseFilter.grad, n, d.h, d.w, d.cin, d.oh, d.ow, d.kh, d.kw, d.stride, d.dilation, d.padTop, d.padLeft);
-        }
+        if (x!.grad >= 0) pass.backwardInput(middle.grad, depthwiseFilter.value, x!.value, x!.grad, n);
+        if (depthwiseFilter.grad >= 0) pass.backwardFilter(x!.value, middle.grad, depthwiseFilter.grad, n);
       },
     },
   };

@@ -1,7 +1,13 @@
 /** ReLU and Add. */
 import type { Compiled, LayerCompiler } from './types.js';
 
-export const compileReLU: LayerCompiler = (layer, [x], ctx): Compiled => {
+/** Layers that can read a ReLU's output as relu(input) themselves (their kernels have a fused variant). */
+export const RELU_FUSING_LAYERS: ReadonlySet<string> = new Set(['Conv2D', 'SeparableConv2D']);
+
+export const compileReLU: LayerCompiler = (layer, [x], ctx, readers): Compiled => {
+  if (readers.length > 0 && readers.every((reader) => RELU_FUSING_LAYERS.has(reader.getClassName())) && !x!.reluOfSource) {
+    return { output: ctx.reluView(x!), layer: { name: layer.name, forward() {}, backward() {} } };
+  }
   const y = ctx.slot(x!.shape);
   const k = ctx.kernels;
   return {

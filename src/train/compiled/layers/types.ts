@@ -14,8 +14,11 @@ export interface Compiled {
   layer: CompiledLayer;
 }
 
-/** Compiles one tfjs layer applied to `inputs`; throws UnsupportedLayerError for configurations it does not cover. */
-export type LayerCompiler = (layer: tf.layers.Layer, inputs: Slot[], ctx: BuildContext) => Compiled;
+/**
+ * Compiles one tfjs layer applied to `inputs`, given the layers that read its output; throws
+ * UnsupportedLayerError for configurations it does not cover.
+ */
+export type LayerCompiler = (layer: tf.layers.Layer, inputs: Slot[], ctx: BuildContext, readers: readonly tf.layers.Layer[]) => Compiled;
 
 /** A layer (or layer configuration) the compiled engine does not implement: the tfjs path runs the model instead. */
 export class UnsupportedLayerError extends Error {
