@@ -17,6 +17,9 @@
  * process starts once; each round runs k nes steps, then k PyTorch steps (never at the same time).
  * One JSON line per round and engine, then a summary with the medians and ratio = nes / PyTorch.
  *
+ * Inference: `--nets darts --backends wasm,tfjs-wasm --predict [--batch 256]` (predictProbs, as
+ * members predict every split and severity).
+ *
  * Profiles: `--nets darts --backends wasm --profile` (the compiled network: ms and calls per layer
  * class and pass, and the time outside layers), `--backends tfjs-wasm --profile` (tf.profile of
  * one tfjs step: per kernel time, calls, output bytes, and the JS cost per kernel call).
@@ -38,6 +41,8 @@ import * as tf from '@tensorflow/tfjs';
 import { CompiledNetwork, type LayerProfile } from '../src/train/compiled/network.js';
 import { ENGINE_NAMES, initEngine, type EngineName } from '../src/train/engine.js';
 import { buildModel, logitsModel } from '../src/train/model.js';
+import { normalizedBatch, type ImageSource, type Normalization } from '../src/train/normalize.js';
+import { predictProbs } from '../src/train/predict.js';
 import { loadNamedGenotype } from '../src/space/named.js';
 import { createRng } from '../src/util/rng.js';
 import { PytorchUnavailableError, startPytorch, type PytorchServer } from './pytorch.js';
@@ -56,6 +61,8 @@ interface Options {
   rounds: number;
   roundSteps: number;
   profile: boolean;
+  /** Time the inference pass (predictProbs) instead of training steps. */
+  predict: boolean;
   /** PyTorch in NHWC (channels_last), as nes lays tensors out; ~20% faster there on this net. */
   torchChannelsLast: boolean;
 }
@@ -115,6 +122,7 @@ function parseArgs(args: string[]): Options {
     rounds: Number(value('--rounds', '5')),
     roundSteps: Number(value('--round-steps', '3')),
     profile: args.includes('--profile'),
+    predict: args.includes('--predict'),
     torchChannelsLast: args.includes('--torch-channels-last'),
   };
   checkOptions(options);
@@ -487,10 +495,52 @@ async function printProfile(
   );
 }
 
+/**
+ * Inference throughput, as every member predicts validation and test data at each severity:
+ * predictProbs (the compiled network on wasm) against tfjs's model.predict, batch 256 by default
+ * (`--batch`), over 1,024 images.
+ */
+async function runPredict(options: Options): Promise<void> {
+  const count = 1024;
+  const batchSize = options.batch === 64 ? 256 : options.batch;
+  const rng = createRng('nes-bench-predict');
+  const pixels = Uint8Array.from({ length: count * inputShape[0] * inputShape[1] * inputShape[2] }, () => rng.int(256));
+  const source = { images: pixels, count, height: inputShape[0], width: inputShape[1], channels: inputShape[2] };
+  const normalization = { mean: [0.5], std: [0.25] };
+  for (const net of options.nets) {
+    const results: { backend: string; imagesPerSec: number }[] = [];
+    for (const backend of options.backends) {
+      await initEngine(tfjsBackendOf(backend) as EngineName);
+      const model = buildNet(net);
+      const predict = backend === 'wasm' ? () => predictProbs(model, source, normalization, batchSize) : () => tfjsPredict(model, source, normalization, batchSize);
+      predict(); // warm-up: compilation, heap growth
+      const started = performance.now();
+      predict();
+      const seconds = (performance.now() - started) / 1000;
+      model.dispose();
+      const line = { bench: 'training-predict', net: netLabel(net), backend, batch: batchSize, images: count, seconds, imagesPerSec: count / seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+      console.log(JSON.stringify(line));
+      results.push({ backend, imagesPerSec: line.imagesPerSec });
+    }
+    console.log(JSON.stringify({ bench: 'training-predict', net: netLabel(net), batch: batchSize, results }));
+  }
+}
+
+/** predictProbs as it was before the compiled network: model.predict batch by batch. */
+function tfjsPredict(model: tf.LayersModel, source: ImageSource, normalization: Normalization, batchSize: number): Float32Array {
+  const probs = new Float32Array(source.count * numClasses);
+  for (let start = 0; start < source.count; start += batchSize) {
+    const end = Math.min(source.count, start + batchSize);
+    tf.tidy(() => probs.set((model.predict(normalizedBatch(source, { start, end }, normalization)) as tf.Tensor).dataSync() as Float32Array, start * numClasses));
+  }
+  return probs;
+}
+
 export async function run(args: string[]): Promise<void> {
   try {
     const options = parseArgs(args);
     if (options.profile) await runProfile(options);
+    else if (options.predict) await runPredict(options);
     else if (options.compare === 'pytorch') await runCompare(options);
     else await runThroughput(options);
   } catch (error) {
