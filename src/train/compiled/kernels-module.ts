@@ -176,6 +176,11 @@ const live = new WeakSet<Kernels>();
  */
 const cleanFrom = new WeakMap<Kernels, number>();
 
+/** Whether an Arena is live for these kernels (one network at a time per thread). */
+export function arenaLive(kernels: Kernels): boolean {
+  return live.has(kernels);
+}
+
 function alignUp(n: number): number {
   return Math.ceil(n / ALIGN) * ALIGN;
 }

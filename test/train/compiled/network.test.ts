@@ -183,6 +183,18 @@ describe('compiled network', () => {
     model.dispose();
   });
 
+  it('a prediction from a training hook, while the compiled network trains, runs on tfjs', async () => {
+    await initEngine('wasm');
+    const c = cases[0]!;
+    const model = build(c);
+    const images = toyImages(6, c.size, 1);
+    const during: Float32Array[] = [];
+    await train(model, { train: images }, { ...trainConfig, epochs: 1 }, { onEpoch: () => void during.push(predictProbs(model, images, GREY)) });
+    assert.equal(during.length, 1);
+    assert.ok(during[0]!.every((p) => p >= 0 && p <= 1));
+    model.dispose();
+  });
+
   it('refuses a model with a layer it does not implement, and train() falls back to tfjs', async () => {
     await initEngine('wasm');
     const model = tf.sequential({
