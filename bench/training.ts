@@ -27,6 +27,8 @@
  * Nets, both on 28×28×1 inputs, 10 classes:
  * - darts: the reference DARTS network, DARTS-V2 genotype, 5 cells, 8 channels, stem 3×8
  *   (cells 1 and 3 reduce), as built by buildModel.
+ * - darts-sep5, darts-dil: the same macro with every edge sep_conv_5x5, or dil_conv_3x3 (normal)
+ *   and dil_conv_5x5 (reduction): the costliest ops of the space.
  * - 3conv: conv3×3(16)-relu, maxpool 2×2, conv3×3(32)-relu, maxpool 2×2, conv3×3(32)-relu,
  *   global average pool, dense(10) softmax; 'same' padding, biases.
  *
@@ -44,10 +46,20 @@ import { buildModel, logitsModel } from '../src/train/model.js';
 import { normalizedBatch, type ImageSource, type Normalization } from '../src/train/normalize.js';
 import { predictProbs } from '../src/train/predict.js';
 import { loadNamedGenotype } from '../src/space/named.js';
+import type { DartsGenotype } from '../src/space/types.js';
 import { createRng } from '../src/util/rng.js';
 import { PytorchUnavailableError, startPytorch, type PytorchServer } from './pytorch.js';
 
-type NetName = 'darts' | '3conv';
+/** The reference net, two DARTS nets heavy in the costliest ops, and a plain CNN. */
+const NET_NAMES = ['darts', 'darts-sep5', 'darts-dil', '3conv'] as const;
+type NetName = (typeof NET_NAMES)[number];
+
+/** Every edge of both cells one op, wired as DARTS-V2 (for the op-heavy nets). */
+function uniformGenotype(normalOp: string, reduceOp: string): DartsGenotype {
+  const wiring = [[0, 1], [0, 1], [1, 0], [0, 2]];
+  const cell = (op: string) => wiring.map((inputs) => inputs.map((input) => ({ op, input })));
+  return { space: 'darts', normal: cell(normalOp), reduce: cell(reduceOp) };
+}
 
 /** Bad flags: printed as one line, exit 2. */
 class UsageError extends Error {}
@@ -133,7 +145,7 @@ function checkOptions(options: Options): void {
   for (const [flag, n] of [['--batch', options.batch], ['--rounds', options.rounds], ['--round-steps', options.roundSteps]] as const) {
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got ${n}`);
   }
-  for (const net of options.nets) if (net !== 'darts' && net !== '3conv') throw new UsageError(`unknown net "${net}" (darts, 3conv)`);
+  for (const net of options.nets) if (!(NET_NAMES as readonly string[]).includes(net)) throw new UsageError(`unknown net "${net}" (${NET_NAMES.join(', ')})`);
   for (const backend of options.backends) {
     if (!(backend in stepRunners)) throw new UsageError(`unknown backend "${backend}" (${Object.keys(stepRunners).join(', ')})`);
   }
@@ -159,12 +171,13 @@ function threeConvNet(): tf.LayersModel {
 
 function buildNet(net: NetName): tf.LayersModel {
   if (net === '3conv') return threeConvNet();
-  const genotype = loadNamedGenotype('darts-v2');
+  const genotype =
+    net === 'darts-sep5' ? uniformGenotype('sep_conv_5x5', 'sep_conv_5x5') : net === 'darts-dil' ? uniformGenotype('dil_conv_3x3', 'dil_conv_5x5') : loadNamedGenotype('darts-v2');
   return buildModel(genotype, { cells: 5, channels: 8, stemMultiplier: 3 }, { inputShape, numClasses, seed: 1 });
 }
 
 function netLabel(net: NetName): string {
-  return net === 'darts' ? 'darts-v2-5cells-8ch' : '3conv';
+  return net === 'darts' ? 'darts-v2-5cells-8ch' : net.startsWith('darts-') ? `${net}-5cells-8ch` : net;
 }
 
 /** The compiled network's step, as train() runs it on the wasm engine (the batch is copied in, as train() normalises into it). */
