@@ -68,14 +68,9 @@ export class CompiledNetwork {
     return this.logits.size;
   }
 
-  /** Bytes of kernel memory this network holds. */
-  get bytes(): number {
-    return this.arena.bytes;
-  }
-
   /** Size of the kernels' whole memory (it only grows, and is reused by the next network). */
   get memoryBytes(): number {
-    return this.arena.f32.byteLength;
+    return this.arena.capacity;
   }
 
   /** The trainable weights, all in one array (model.trainableWeights order), to read or change between steps. */
