@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { activeEngine, initEngine, type EngineName } from '../train/engine.js';
 import { loadLayersModel } from '../train/model-io.js';
 import { assertValidManifest } from './ensemble-schema.js';
 import { EnsembleInputError } from './errors.js';
@@ -15,7 +16,7 @@ export interface LoadedEnsemble {
   /**
    * Predicts raw images (pixel values 0..255, NHWC, shape manifest.input.shape): a flat uint8 or
    * float32 array of `count` images (count defaults to length / image size) or a [N, H, W, C]
-   * tensor (not disposed). Runs on whatever tfjs backend is active.
+   * tensor (not disposed). Runs on the engine loadEnsemble set up (see LoadEnsembleOptions.engine).
    */
   predict(images: RawImages, count?: number): Promise<EnsemblePrediction>;
   /** Frees the members' weights. */
@@ -25,12 +26,20 @@ export interface LoadedEnsemble {
 export interface LoadEnsembleOptions {
   /** Images per forward pass (bounds memory); default 256. */
   batchSize?: number;
+  /**
+   * Engine to predict on. Default: the one initEngine already set up in this thread, else
+   * initEngine's own choice ($NES_ENGINE or the fastest installed), so that a caller who never
+   * heard of engines does not get tfjs's pure-JS cpu backend.
+   */
+  engine?: EngineName | 'auto';
 }
 
 /** Loads a folder written by exportEnsemble; the manifest is validated against its schema. */
 export async function loadEnsemble(dir: string, options: LoadEnsembleOptions = {}): Promise<LoadedEnsemble> {
   const batchSize = options.batchSize ?? 256;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (options.engine !== undefined) await initEngine(options.engine);
+  else if (activeEngine() === null) await initEngine();
   const manifestPath = join(resolve(dir), MANIFEST_FILE);
   if (!existsSync(manifestPath)) throw new EnsembleInputError(`${manifestPath} not found: not an exported nes ensemble (see "nes export")`);
   let manifest: unknown;

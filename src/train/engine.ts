@@ -115,6 +115,13 @@ function defaultRequest(): EngineName | 'auto' {
   throw new Error(`NES_ENGINE=${fromEnv} is not one of auto, ${ENGINE_NAMES.join(', ')}`);
 }
 
+let active: { engine: EngineName; backend: string } | null = null;
+
+/** The engine initEngine last set up in this thread, or null when it was never called. */
+export function activeEngine(): { engine: EngineName; backend: string } | null {
+  return active && tf.getBackend() === active.backend ? active : null;
+}
+
 /**
  * Selects and initialises the training engine. `requested` defaults to $NES_ENGINE, else 'auto'.
  * A forced engine that cannot run throws an Error that says how to install it.
@@ -136,13 +143,15 @@ export async function initEngine(
       );
     }
     log?.(`engine ${requested} (tfjs backend '${tf.getBackend()}')`);
-    return { engine: requested, backend: tf.getBackend() };
+    active = { engine: requested, backend: tf.getBackend() };
+    return active;
   }
   for (const name of ENGINE_NAMES) {
     try {
       await tryEngine(name);
       log?.(`engine ${name} (tfjs backend '${tf.getBackend()}'), chosen automatically`);
-      return { engine: name, backend: tf.getBackend() };
+      active = { engine: name, backend: tf.getBackend() };
+      return active;
     } catch (error) {
       log?.(`engine ${name} unavailable: ${errorMessage(error)}`);
     }

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -10,6 +11,7 @@ import { exportEnsemble } from '../../src/export/export-ensemble.js';
 import { loadEnsemble } from '../../src/export/load-ensemble.js';
 import { manifestProblems } from '../../src/export/ensemble-schema.js';
 import { testPredictionsPath } from '../../src/report/run-files.js';
+import { PACKAGE_ROOT } from '../../src/version.js';
 import { buildFixtureRun, type FixtureRun } from './fixtures.js';
 
 let work: string;
@@ -36,6 +38,26 @@ function assertClose(actual: Float32Array, expected: Float32Array, tolerance: nu
 }
 
 describe('exportEnsemble + loadEnsemble', () => {
+  test('loadEnsemble sets up the fastest engine when none was chosen, or the one asked for', async () => {
+    const out = join(work, 'export-engine');
+    await exportEnsemble(fixture.runDir, { out });
+    // A fresh process: this one has already chosen its engine.
+    const backendAfterLoad = (engine?: string): string => {
+      const script = `
+        import * as tf from '@tensorflow/tfjs';
+        import { loadEnsemble } from ${JSON.stringify(new URL('../../src/export/load-ensemble.js', import.meta.url).href)};
+        const loaded = await loadEnsemble(${JSON.stringify(out)}${engine ? `, { engine: ${JSON.stringify(engine)} }` : ''});
+        loaded.dispose();
+        process.stdout.write('backend=' + tf.getBackend());`;
+      const env = { ...process.env };
+      delete env['NES_ENGINE'];
+      const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: PACKAGE_ROOT, env, encoding: 'utf8' });
+      return /backend=(\w+)/.exec(output)?.[1] ?? output;
+    };
+    assert.equal(backendAfterLoad(), 'wasm');
+    assert.equal(backendAfterLoad('cpu'), 'cpu');
+  });
+
   test('defaults to the first method and the largest size; predictions equal the cached ones', async () => {
     const out = join(work, 'export-default');
     const manifest = await exportEnsemble(fixture.runDir, { out });
