@@ -138,7 +138,7 @@ export class BuildContext {
     const zeroBeforeLoss: ZeroRange[] = [];
     let grad = -1;
     if (this.withGradients) {
-      for (const life of this.lives) this.place(life.slot, 'value', this.arena.alloc(this.capacity * life.slot.size));
+      for (const life of this.lives) life.slot.bindValue(this.arena.alloc(this.capacity * life.slot.size));
       grad = this.arena.alloc(Math.max(1, this.trainableFloats));
       // Same order and sizes as the values: the optimizer walks both arrays in step.
       let offset = grad;
@@ -181,7 +181,7 @@ export class BuildContext {
     const pool = this.arena.alloc(Math.max(1, packing.floats));
     lives.forEach((life, index) => {
       const offset = pool + (packing.offsets[index] as number) * 4;
-      this.place(life.slot, 'grad', offset);
+      life.slot.bindGrad(offset);
       const range = { offset, floatsPerImage: life.slot.size };
       if (life.internal) zeroBeforeBackward[life.producer]!.push(range);
       else if (life.lastReader < 0) zeroBeforeLoss.push(range);
@@ -198,12 +198,7 @@ export class BuildContext {
     }));
     const packing = packIntervals(buffers);
     const pool = this.arena.alloc(Math.max(1, packing.floats));
-    this.lives.forEach((life, index) => this.place(life.slot, 'value', pool + (packing.offsets[index] as number) * 4));
-  }
-
-  private place(slot: Slot, what: 'value' | 'grad', offset: number): void {
-    if (what === 'value') slot.bindValue(offset);
-    else slot.bindGrad(offset);
+    this.lives.forEach((life, index) => life.slot.bindValue(pool + (packing.offsets[index] as number) * 4));
   }
 }
 

@@ -93,11 +93,8 @@ export class CompiledNetwork {
     const base = this.logits.value / 4;
     for (let row = 0; row < batch; row++) {
       const at = base + row * classes;
-      let max = -Infinity;
-      for (let c = 0; c < classes; c++) max = Math.max(max, f[at + c] as number);
-      let sum = 0;
-      for (let c = 0; c < classes; c++) sum += Math.exp((f[at + c] as number) - max);
-      for (let c = 0; c < classes; c++) out[outOffset + row * classes + c] = Math.exp((f[at + c] as number) - max) / sum;
+      const logSum = logSumExp(f, at, classes);
+      for (let c = 0; c < classes; c++) out[outOffset + row * classes + c] = Math.exp((f[at + c] as number) - logSum);
     }
   }
 
@@ -164,11 +161,7 @@ export class CompiledNetwork {
       const label = labels[row] as number;
       if (!Number.isInteger(label) || label < 0 || label >= classes) throw new RangeError(`label ${label} outside 0..${classes - 1}`);
       const at = base + row * classes;
-      let max = -Infinity;
-      for (let c = 0; c < classes; c++) max = Math.max(max, f[at + c] as number);
-      let sum = 0;
-      for (let c = 0; c < classes; c++) sum += Math.exp((f[at + c] as number) - max);
-      const logSum = max + Math.log(sum);
+      const logSum = logSumExp(f, at, classes);
       total += logSum - (f[at + label] as number);
       for (let c = 0; c < classes; c++) {
         const probability = Math.exp((f[at + c] as number) - logSum);
@@ -181,6 +174,15 @@ export class CompiledNetwork {
   private checkBatch(batch: number): void {
     if (!Number.isInteger(batch) || batch < 1 || batch > this.capacity) throw new RangeError(`batch ${batch} outside 1..${this.capacity}`);
   }
+}
+
+/** log Σ exp of one row of logits, shifted by its max so that exp cannot overflow. */
+function logSumExp(f: Float32Array, at: number, classes: number): number {
+  let max = -Infinity;
+  for (let c = 0; c < classes; c++) max = Math.max(max, f[at + c] as number);
+  let sum = 0;
+  for (let c = 0; c < classes; c++) sum += Math.exp((f[at + c] as number) - max);
+  return max + Math.log(sum);
 }
 
 function compileInto(model: tf.LayersModel, options: CompileOptions, kernels: Kernels, arena: Arena): CompiledNetwork {

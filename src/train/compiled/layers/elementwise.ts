@@ -2,7 +2,7 @@
 import type { Compiled, LayerCompiler } from './types.js';
 
 /** Layers that can read a ReLU's output as relu(input) themselves (their kernels have a fused variant). */
-export const RELU_FUSING_LAYERS: ReadonlySet<string> = new Set(['Conv2D', 'SeparableConv2D']);
+const RELU_FUSING_LAYERS: ReadonlySet<string> = new Set(['Conv2D', 'SeparableConv2D']);
 
 export const compileReLU: LayerCompiler = (layer, [x], ctx, readers): Compiled => {
   if (readers.length > 0 && readers.every((reader) => RELU_FUSING_LAYERS.has(reader.getClassName())) && !x!.reluOfSource) {
