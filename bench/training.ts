@@ -81,11 +81,19 @@ interface Options {
 
 /** One way to perform the bench's training step on one net. */
 export interface StepRunner {
-  /** One SGD step on an NHWC float batch and its class labels; returns the mean loss. */
-  step(x: Float32Array, labels: Int32Array): number;
+  /** One SGD step on an NHWC float batch and its class labels; resolves to the mean loss once computed. */
+  step(x: Float32Array, labels: Int32Array): Promise<number>;
   /** Bytes of wasm linear memory the runner trains in, where it has one. */
   wasmMemoryBytes?(): number | null;
+  /** GPU runners: dispatches and milliseconds spent recording them in JS, summed over all steps so far. */
+  dispatchStats?(): DispatchStats;
   dispose(): void;
+}
+
+export interface DispatchStats {
+  dispatches: number;
+  /** Wall time of the synchronous part of the steps: building the graph and recording every dispatch. */
+  recordMs: number;
 }
 
 export type StepRunnerFactory = (net: NetName) => Promise<StepRunner>;
@@ -128,6 +136,7 @@ function parseArgs(args: string[]): Options {
       cpu: Number(value('--cpu-steps', '1')),
       'tfjs-node': Number(value('--native-steps', '6')),
       'tfjs-node-gpu': Number(value('--native-steps', '6')),
+      webgpu: Number(value('--gpu-steps', '6')),
     },
     batch: Number(value('--batch', '64')),
     compare: compare === 'pytorch' ? 'pytorch' : null,
@@ -187,7 +196,7 @@ async function compiledRunner(net: NetName, profile?: LayerProfile): Promise<Ste
   let network: CompiledNetwork | null = null;
   const sgd = { learningRate: 0.025, momentum: 0.9, weightDecay, gradientClip };
   return {
-    step(x, labels) {
+    async step(x, labels) {
       // Compiled on the first batch, for its size: the bench's warm-up step is a full batch.
       network ??= CompiledNetwork.compile(model, { capacity: labels.length, training: true, profile });
       network.inputValues().set(x);
@@ -205,12 +214,32 @@ async function tfjsRunner(net: NetName, engine: EngineName): Promise<StepRunner>
   await initEngine(engine);
   const model = buildNet(net);
   const step = makeStep(model);
+  const counter = engine === 'webgpu' ? countDispatches() : null;
   return {
     step: (x, labels) => step.step(x, labels),
     wasmMemoryBytes: () => tfjsWasmMemoryBytes(),
+    ...(counter ? { dispatchStats: () => ({ dispatches: counter.dispatches(), recordMs: step.recordMs() }) } : {}),
     dispose() {
+      counter?.restore();
       step.dispose();
       model.dispose();
+    },
+  };
+}
+
+/** Counts the webgpu backend's compute dispatches (each one recordAndSubmit call). */
+function countDispatches(): { dispatches(): number; restore(): void } {
+  const backend = tf.backend() as unknown as { recordAndSubmit: (...args: unknown[]) => unknown };
+  const original = backend.recordAndSubmit;
+  let count = 0;
+  backend.recordAndSubmit = function (this: unknown, ...args: unknown[]) {
+    count++;
+    return original.apply(this, args);
+  };
+  return {
+    dispatches: () => count,
+    restore: () => {
+      backend.recordAndSubmit = original;
     },
   };
 }
@@ -227,14 +256,16 @@ function tfjsWasmMemoryBytes(): number | null {
  * does not depend on its internals): logits cross-entropy, global-norm clip at 5, weight decay
  * 3e-4, momentum 0.9 SGD. Building the input tensors is part of the step, as in the trainer.
  */
-function makeStep(model: tf.LayersModel): { step(x: Float32Array, labels: Int32Array): number; dispose(): void } {
+function makeStep(model: tf.LayersModel): { step(x: Float32Array, labels: Int32Array): Promise<number>; recordMs(): number; dispose(): void } {
   const optimizer = tf.train.momentum(0.025, 0.9);
   const logits = logitsModel(model);
   if (logits === null) throw new Error('bench nets end with a softmax layer');
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  let recordMs = 0;
   return {
-    step(x, labels) {
-      return tf.tidy(() => {
+    async step(x, labels) {
+      const started = performance.now();
+      const loss = tf.tidy(() => {
         const images = tf.tensor4d(x, [labels.length, ...inputShape]);
         const targets = tf.oneHot(tf.tensor1d(labels, 'int32'), numClasses);
         const { value, grads } = tf.variableGrads(() => {
@@ -242,9 +273,15 @@ function makeStep(model: tf.LayersModel): { step(x: Float32Array, labels: Int32A
           return tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.logSoftmax(output)), 1))) as tf.Scalar;
         }, variables);
         optimizer.applyGradients(clippedAndDecayed(grads, variables));
-        return value.dataSync()[0]!;
+        return value;
       });
+      recordMs += performance.now() - started;
+      // data(), not dataSync(): webgpu reads asynchronously only (the trainer does the same).
+      const value = (await loss.data())[0]!;
+      loss.dispose();
+      return value;
     },
+    recordMs: () => recordMs,
     dispose() {
       optimizer.dispose();
       // tfjs 4.x MomentumOptimizer.dispose() forgets its SGD base's learning-rate scalar.
@@ -255,7 +292,8 @@ function makeStep(model: tf.LayersModel): { step(x: Float32Array, labels: Int32A
 
 /** Clip by global norm (clip_grad_norm_), then add weight decay: torch's order, as the trainer. */
 function clippedAndDecayed(grads: tf.NamedTensorMap, variables: tf.Variable[]): { name: string; tensor: tf.Tensor }[] {
-  const norm = tf.sqrt(tf.addN(Object.values(grads).map((grad) => tf.sum(tf.square(grad)))));
+  // stack + sum rather than addN, which webgpu cannot bind for this many inputs (as the trainer).
+  const norm = tf.sqrt(tf.sum(tf.stack(Object.values(grads).map((grad) => tf.sum(tf.square(grad))))));
   const factor = tf.minimum(1, tf.div(gradientClip, tf.add(norm, 1e-6)));
   return variables.map((variable) => ({
     name: variable.name,
@@ -295,12 +333,12 @@ function memoryFields(runner: StepRunner): { maxRssMb: number; wasmMemoryMb?: nu
 }
 
 /** k steps on pre-made batches; wall and CPU seconds. */
-function timeSteps(runner: StepRunner, data: Batch[], steps: number): { seconds: number; cpuSeconds: number } {
+async function timeSteps(runner: StepRunner, data: Batch[], steps: number): Promise<{ seconds: number; cpuSeconds: number }> {
   const cpuStarted = process.cpuUsage();
   const started = performance.now();
   for (let i = 0; i < steps; i++) {
     const batch = data[i % data.length]!;
-    runner.step(batch.x, batch.labels);
+    await runner.step(batch.x, batch.labels);
   }
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuStarted);
@@ -310,22 +348,34 @@ function timeSteps(runner: StepRunner, data: Batch[], steps: number): { seconds:
 
 /** wasm warms up on a full batch, so that the one-off growth of its heap (tens of ms per 64 MB
  * touched first) is not billed to the timed steps; a full cpu step would take minutes. */
-function warmUp(runner: StepRunner, backend: string, batch: number): void {
+async function warmUp(runner: StepRunner, backend: string, batch: number): Promise<void> {
   const { x, labels } = randomBatch(backend === 'cpu' ? 2 : batch, 1);
-  runner.step(x, labels);
+  await runner.step(x, labels);
 }
 
 async function measure(net: NetName, backend: string, options: Options): Promise<number> {
   const runner = await stepRunners[backend]!(net);
-  warmUp(runner, backend, options.batch);
+  // A GPU's warm-up also compiles every shader pipeline the step uses.
+  await warmUp(runner, backend, options.batch);
   const steps = Math.max(1, options.steps[backend] ?? 6);
-  const { seconds, cpuSeconds } = timeSteps(runner, batches(steps, options.batch, 10), steps);
+  const before = runner.dispatchStats?.();
+  const { seconds, cpuSeconds } = await timeSteps(runner, batches(steps, options.batch, 10), steps);
+  const after = runner.dispatchStats?.();
   const memory = memoryFields(runner);
   runner.dispose();
   const imagesPerSec = (steps * options.batch) / seconds;
   const cpuImagesPerSec = (steps * options.batch) / cpuSeconds;
+  const dispatch =
+    before && after
+      ? {
+          dispatchesPerStep: (after.dispatches - before.dispatches) / steps,
+          // JS-side cost per dispatch: the step's synchronous part (graph, tape, recording) over its dispatches.
+          recordMsPerStep: (after.recordMs - before.recordMs) / steps,
+          jsUsPerDispatch: ((after.recordMs - before.recordMs) * 1000) / (after.dispatches - before.dispatches),
+        }
+      : {};
   console.log(
-    JSON.stringify({ bench: 'training', net, backend, batch: options.batch, steps, secondsPerStep: seconds / steps, imagesPerSec, cpuImagesPerSec, ...memory }),
+    JSON.stringify({ bench: 'training', net, backend, batch: options.batch, steps, secondsPerStep: seconds / steps, imagesPerSec, cpuImagesPerSec, ...dispatch, ...memory }),
   );
   return imagesPerSec;
 }
@@ -359,14 +409,14 @@ async function runCompare(options: Options): Promise<void> {
   try {
     for (const backend of options.backends) {
       const runner = await stepRunners[backend]!('darts');
-      warmUp(runner, backend, options.batch);
+      await warmUp(runner, backend, options.batch);
       runners.push({ backend, runner, rates: [] });
     }
     const data = batches(Math.min(4, options.roundSteps), options.batch, 10);
     const torchRates: number[] = [];
     let torchRss = 0;
     for (let round = 1; round <= options.rounds; round++) {
-      for (const entry of runners) entry.rates.push(nesRound(entry.backend, entry.runner, data, round, options));
+      for (const entry of runners) entry.rates.push(await nesRound(entry.backend, entry.runner, data, round, options));
       const reply = await pytorch.run(options.roundSteps);
       torchRates.push(reply.imagesPerSec);
       torchRss = Math.max(torchRss, reply.maxRssMb);
@@ -379,8 +429,8 @@ async function runCompare(options: Options): Promise<void> {
   }
 }
 
-function nesRound(backend: string, runner: StepRunner, data: Batch[], round: number, options: Options): number {
-  const { seconds, cpuSeconds } = timeSteps(runner, data, options.roundSteps);
+async function nesRound(backend: string, runner: StepRunner, data: Batch[], round: number, options: Options): Promise<number> {
+  const { seconds, cpuSeconds } = await timeSteps(runner, data, options.roundSteps);
   const images = options.roundSteps * options.batch;
   const line = { bench: 'training', net: netLabel('darts'), engine: `nes-${backend}`, backend, round, batch: options.batch, steps: options.roundSteps, seconds, imagesPerSec: images / seconds, cpuImagesPerSec: images / cpuSeconds, ...memoryFields(runner) };
   console.log(JSON.stringify(line));
@@ -424,10 +474,10 @@ async function kernelMs(value: unknown): Promise<number | null> {
 async function profileCompiled(net: NetName, options: Options): Promise<void> {
   const profile: LayerProfile = new Map();
   const runner = await compiledRunner(net, profile);
-  warmUp(runner, 'wasm', options.batch);
+  await warmUp(runner, 'wasm', options.batch);
   profile.clear();
   const steps = Math.max(1, options.steps['wasm'] ?? 6);
-  const { seconds } = timeSteps(runner, batches(steps, options.batch, 10), steps);
+  const { seconds } = await timeSteps(runner, batches(steps, options.batch, 10), steps);
   const where = { net: netLabel(net), backend: 'wasm', batch: options.batch, steps };
   const rows = [...profile.entries()].sort((a, b) => b[1].ms - a[1].ms);
   for (const [layer, { calls, ms }] of rows) {
@@ -450,16 +500,16 @@ async function runProfile(options: Options): Promise<void> {
         continue;
       }
       const runner = await stepRunners[backend]!(net);
-      warmUp(runner, backend, options.batch);
+      await warmUp(runner, backend, options.batch);
       const { x, labels } = randomBatch(options.batch, 10);
       // One plain step first: the profiled one pays the profiler's per-kernel bookkeeping.
       const plainStarted = performance.now();
-      runner.step(x, labels);
+      await runner.step(x, labels);
       const unprofiledWallMs = performance.now() - plainStarted;
       let wallMs = 0;
-      const info = await tf.profile(() => {
+      const info = await tf.profile(async () => {
         const started = performance.now();
-        runner.step(x, labels);
+        await runner.step(x, labels);
         wallMs = performance.now() - started;
         return tf.scalar(0); // profile wants a tensor container; the step's own outputs are tidied
       });
@@ -525,10 +575,11 @@ async function runPredict(options: Options): Promise<void> {
     for (const backend of options.backends) {
       await initEngine(tfjsBackendOf(backend) as EngineName);
       const model = buildNet(net);
-      const predict = backend === 'wasm' ? () => predictProbs(model, source, normalization, batchSize) : () => tfjsPredict(model, source, normalization, batchSize);
-      predict(); // warm-up: compilation, heap growth
+      // predictProbs on every engine but tfjs-wasm, which times tfjs's own model.predict on wasm.
+      const predict = backend === 'tfjs-wasm' ? async () => tfjsPredict(model, source, normalization, batchSize) : () => predictProbs(model, source, normalization, batchSize);
+      await predict(); // warm-up: compilation, heap growth
       const started = performance.now();
-      predict();
+      await predict();
       const seconds = (performance.now() - started) / 1000;
       model.dispose();
       const line = { bench: 'training-predict', net: netLabel(net), backend, batch: batchSize, images: count, seconds, imagesPerSec: count / seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 };

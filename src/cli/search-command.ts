@@ -4,7 +4,7 @@ import { readConfigFile, resolveConfig } from '../run/config.js';
 import { openRun } from '../run/run-folder.js';
 import { runSearch } from '../search/run-search.js';
 import { loadConfigInputs } from '../search/config-inputs.js';
-import { initEngine } from '../train/engine.js';
+import { initEngine, type ActiveEngine } from '../train/engine.js';
 import type { EngineChoice } from '../run/config.js';
 import { intFlag, intListFlag, parseFlags } from './args.js';
 import { UsageError } from './usage-error.js';
@@ -32,7 +32,7 @@ Flags override the config file; every setting has a default (see README, "Config
   --executor NAME      local (threads on this machine; default) or redis (nes worker processes anywhere)
   --redis URL          queue for --executor redis: redis://[user:password@]host:port[/db],
                        rediss:// for TLS (implies --executor redis)
-  --backend ENGINE     auto, tfjs-node-gpu, tfjs-node, wasm or cpu (default: auto)
+  --backend ENGINE     auto, tfjs-node-gpu, webgpu, tfjs-node, wasm or cpu (default: auto)
   --seed S             seed of every random choice
   --runs-dir DIR       where run folders go (default: runs)
   --run-id ID          name of the run folder (default: time stamp + random suffix)
@@ -101,7 +101,7 @@ export async function searchCommand(args: string[]): Promise<number> {
 
   const inputs = loadConfigInputs(config);
   const dataset = loadConfiguredDataset(config.dataset, config.seed, { shared: true });
-  const engine = await chooseEngine(config.execution.engine);
+  const { engine, device: engineDevice } = await chooseEngine(config.execution.engine);
   console.log(
     `data: ${dataset.name}, ${dataset.train.count} train / ${dataset.validation.count} validation / ${dataset.test.count} test images` +
       (config.dataset.name === 'npy' ? ' (.npy files)' : config.dataset.dataDir ? ` from ${config.dataset.dataDir}` : ' (embedded subset)'),
@@ -111,6 +111,7 @@ export async function searchCommand(args: string[]): Promise<number> {
     dataset,
     inputs,
     engine,
+    engineDevice,
     runsDir: resolve(flags['runs-dir'] ?? 'runs'),
     runId: flags['run-id'],
     resume: resumed,
@@ -123,16 +124,16 @@ export async function searchCommand(args: string[]): Promise<number> {
 }
 
 /** Initialises the engine in this process too (to resolve "auto") and prints one line about it. */
-async function chooseEngine(requested: EngineChoice): Promise<string> {
+async function chooseEngine(requested: EngineChoice): Promise<ActiveEngine> {
   const skipped: string[] = [];
   try {
-    const { engine } = await initEngine(requested, (message) => {
+    const chosen = await initEngine(requested, (message) => {
       const unavailable = /^engine (\S+) unavailable/.exec(message);
       if (unavailable) skipped.push(unavailable[1]!);
     });
     const how = requested === 'auto' ? `chosen automatically${skipped.length ? `; unavailable: ${skipped.join(', ')}` : ''}` : 'forced';
-    console.log(`engine: ${engine} (${how})`);
-    return engine;
+    console.log(`engine: ${chosen.engine}${chosen.device ? ` on ${chosen.device}` : ''} (${how})`);
+    return chosen;
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

@@ -19,7 +19,7 @@ trainings in progress first; a second signal stops at once (those jobs go to oth
                         CPU engines: at most one per core, e.g. one process with N = cores)
   --device N            GPU for this process (sets CUDA_VISIBLE_DEVICES=N before tfjs-node-gpu loads;
                         start one worker process per GPU)
-  --backend ENGINE      auto, tfjs-node-gpu, tfjs-node, wasm or cpu (default: the coordinator's engine)
+  --backend ENGINE      auto, tfjs-node-gpu, webgpu, tfjs-node, wasm or cpu (default: the coordinator's engine)
   --data-dir DIR        this machine's folder with the Fashion-MNIST files, if the run used --data-dir
   --prefix P            Redis key prefix, as the coordinator's (default: nes)
   --lock-seconds S      job lock, renewed every S/2 s while training; a worker that dies loses its

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { activeEngine, initEngine, type EngineName } from '../train/engine.js';
 import { loadLayersModel } from '../train/model-io.js';
+import { checkedGpuWork } from '../train/webgpu.js';
 import { assertValidManifest } from './ensemble-schema.js';
 import { EnsembleInputError } from './errors.js';
 import { imageCount, normalizedSlice, type RawImages } from './input-batches.js';
@@ -71,19 +72,21 @@ export async function loadEnsemble(dir: string, options: LoadEnsembleOptions = {
     async predict(images, count) {
       const total = imageCount(images, shape, count);
       const memberProbs = models.map(() => new Float32Array(total * numClasses));
-      for (let start = 0; start < total; start += batchSize) {
-        const end = Math.min(total, start + batchSize);
-        const batch = normalizedSlice(images, shape, valid.preprocessing, start, end);
-        try {
-          for (const [k, model] of models.entries()) {
-            const output = model.predict(batch) as tf.Tensor;
-            memberProbs[k]!.set((await output.data()) as Float32Array, start * numClasses);
-            output.dispose();
+      await checkedGpuWork('ensemble prediction', async () => {
+        for (let start = 0; start < total; start += batchSize) {
+          const end = Math.min(total, start + batchSize);
+          const batch = normalizedSlice(images, shape, valid.preprocessing, start, end);
+          try {
+            for (const [k, model] of models.entries()) {
+              const output = model.predict(batch) as tf.Tensor;
+              memberProbs[k]!.set((await output.data()) as Float32Array, start * numClasses);
+              output.dispose();
+            }
+          } finally {
+            batch.dispose();
           }
-        } finally {
-          batch.dispose();
         }
-      }
+      });
       return combineMembers(memberProbs, weights, numClasses);
     },
     dispose() {

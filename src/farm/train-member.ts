@@ -33,12 +33,15 @@ export async function trainMember(
           onProgress({ trialId: task.trial.id, method: task.method, epoch, epochs, loss }),
       },
     );
-    const predictAll = (sets: WorkerDataSets['validation']): ProbsBySeverity =>
-      Object.fromEntries(Object.entries(sets).map(([severity, images]) => [severity, predictProbs(model, images, normalization)]));
+    const predictAll = async (sets: WorkerDataSets['validation']): Promise<ProbsBySeverity> => {
+      const probs: ProbsBySeverity = {};
+      for (const [severity, images] of Object.entries(sets)) probs[Number(severity)] = await predictProbs(model, images, normalization);
+      return probs;
+    };
     return {
       status: 'finished',
-      validationProbs: predictAll(data.validation),
-      testProbs: predictAll(data.test),
+      validationProbs: await predictAll(data.validation),
+      testProbs: await predictAll(data.test),
       lossCurve,
       seconds,
       model: await serializeLayersModel(model),

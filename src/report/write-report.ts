@@ -102,7 +102,7 @@ function page(results: SearchResults, size: number, sections: string[]): string 
     `dataset ${escapeHtml(d.name)} (${d.train} train / ${d.validation} validation / ${d.test} test, ${d.inputShape.join('×')}, ${d.numClasses} classes)`,
     `macro: ${results.macro.cells} cells, ${results.macro.channels} channels`,
     `training: ${results.training.epochs} epochs, batch ${results.training.batchSize}, lr ${results.training.learningRate}`,
-    `engine ${escapeHtml(results.engine)}, ${results.workers} workers, ${(results.seconds / 60).toFixed(1)} min`,
+    `engine ${escapeHtml(results.engine)}${results.engineDevice ? ` on ${escapeHtml(results.engineDevice)}` : ''}, ${results.workers} workers, ${(results.seconds / 60).toFixed(1)} min`,
     `search by nes ${escapeHtml(results.nesVersion)}; report by nes ${escapeHtml(NES_VERSION)}; plots at M = ${size}`,
   ];
   return `<!DOCTYPE html>

@@ -3,7 +3,7 @@
  * runs/<id>/config.json) always names every setting that was in force.
  */
 export const METHODS = ['rs', 're', 'deepens', 'deepens-rs', 'deepens-es'] as const;
-export const ENGINES = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
+export const ENGINES = ['auto', 'tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu'] as const;
 export const SELECTION_METHODS = ['forward', 'caruana', 'top'] as const;
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;

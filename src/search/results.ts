@@ -11,6 +11,8 @@ export interface SearchResults {
   run: string;
   nesVersion: string;
   engine: string;
+  /** The GPU the engine computes on (webgpu), as the coordinator saw it; absent on CPU engines. */
+  engineDevice?: string;
   workers: number;
   seconds: number;
   dataset: {
@@ -51,6 +53,7 @@ export function buildResults(input: {
   config: NesConfig;
   dataset: DatasetSplits;
   engine: string;
+  engineDevice?: string;
   workers: number;
   seconds: number;
   macro: MacroConfig;
@@ -84,6 +87,7 @@ export function buildResults(input: {
     run: input.run.id,
     nesVersion: NES_VERSION,
     engine: input.engine,
+    ...(input.engineDevice ? { engineDevice: input.engineDevice } : {}),
     workers: input.workers,
     seconds: input.seconds,
     dataset: {

@@ -25,6 +25,8 @@ export interface SearchOptions {
   inputs: ConfigInputs;
   /** A concrete engine name (resolved from "auto" by the caller). */
   engine: string;
+  /** The engine's GPU (ActiveEngine.device), recorded in results.json. */
+  engineDevice?: string;
   runsDir: string;
   runId?: string;
   /** Resume this run (its config.json must be `config`) instead of creating one. */
@@ -106,6 +108,7 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
     config,
     dataset,
     engine: options.engine,
+    engineDevice: options.engineDevice,
     workers,
     macro,
     seconds: (Date.now() - started) / 1000,

@@ -1,9 +1,11 @@
 /**
  * Picks the tfjs backend that trains fastest on this machine and checks it actually works.
  *
- * Order for 'auto': tfjs-node-gpu, tfjs-node (both optional native packages that register backend
- * 'tensorflow' into the same @tensorflow/tfjs-core when their versions match ours), then wasm
- * (with our gradient kernels), then the pure-JS cpu backend.
+ * Order for 'auto': tfjs-node-gpu, then webgpu on a hardware adapter (never a software fallback
+ * such as llvmpipe: forced with 'webgpu' only), then tfjs-node (tfjs-node(-gpu) are optional native
+ * packages that register backend 'tensorflow' into the same @tensorflow/tfjs-core when their
+ * versions match ours), then wasm (our compiled networks and gradient kernels), then the pure-JS
+ * cpu backend.
  *
  * GPU pinning: tfjs-node-gpu (libtensorflow) reads CUDA_VISIBLE_DEVICES once, when it loads, so
  * set it before the process starts, e.g. `CUDA_VISIBLE_DEVICES=1 nes search …`. Changing
@@ -12,18 +14,32 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { registerGradientOverrides, registerWasmGradients } from './kernels/index.js';
+import { describeAdapter, loadWebGpu } from './webgpu.js';
 
-export type EngineName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+export type EngineName = 'tfjs-node-gpu' | 'webgpu' | 'tfjs-node' | 'wasm' | 'cpu';
 
-export const ENGINE_NAMES: readonly EngineName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
+/** Every engine, in the order 'auto' tries them. */
+export const ENGINE_NAMES: readonly EngineName[] = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu'];
+
+/** The engine initEngine set up, and the device it computes on. */
+export interface ActiveEngine {
+  engine: EngineName;
+  /** The tfjs backend name. */
+  backend: string;
+  /** The GPU adapter (webgpu), e.g. "nvidia hopper (NVIDIA H200)"; absent for the other engines. */
+  device?: string;
+}
 
 const TFJS_VERSION = '4.22.0';
 
 interface EngineSpec {
   /** Backend name the engine registers in tfjs-core. */
   backend: string;
-  /** Makes the backend available; throws when the engine cannot be loaded. */
-  load(): Promise<void>;
+  /**
+   * Makes the backend available; throws when the engine cannot be loaded. `forced`: the user named
+   * this engine (so a software GPU is acceptable). Returns the device, where there is one to name.
+   */
+  load(forced: boolean): Promise<string | void>;
   /** Shown when a forced engine is unavailable. */
   installHint: string;
 }
@@ -59,6 +75,15 @@ const engines: Record<EngineName, EngineSpec> = {
     '@tensorflow/tfjs-node',
     'downloads a prebuilt libtensorflow for linux/macOS/windows x64 at install time',
   ),
+  webgpu: {
+    backend: 'webgpu',
+    async load(forced) {
+      return describeAdapter(await loadWebGpu(forced));
+    },
+    installHint:
+      `npm install webgpu @tensorflow/tfjs-backend-webgpu@${TFJS_VERSION} (optional dependencies of nes), ` +
+      'and on Linux libvulkan1 with your GPU vendor\'s Vulkan driver',
+  },
   wasm: {
     backend: 'wasm',
     async load() {
@@ -76,28 +101,41 @@ const engines: Record<EngineName, EngineSpec> = {
   },
 };
 
-/** A tiny conv forward + backward pass: proves the backend computes, including gradients. */
-function smokeTest(): void {
-  const ok = tf.tidy(() => {
+/**
+ * A tiny conv forward + backward pass: proves the backend computes, including gradients. Reads
+ * with data(), not dataSync(), which webgpu cannot do in Node.
+ */
+async function smokeTest(): Promise<void> {
+  const [sum, gradient] = tf.tidy(() => {
     const x = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
     const filter = tf.ones([2, 2, 1, 1]) as tf.Tensor4D;
-    const gradient = tf.grad((input: tf.Tensor) => tf.sum(tf.conv2d(input as tf.Tensor4D, filter, 1, 'valid')))(x);
-    const sum = tf.sum(tf.conv2d(x, filter, 1, 'valid')).dataSync()[0];
-    return sum === 10 && gradient.dataSync().every((value) => value === 1);
+    const grad = tf.grad((input: tf.Tensor) => tf.sum(tf.conv2d(input as tf.Tensor4D, filter, 1, 'valid')))(x);
+    return [tf.sum(tf.conv2d(x, filter, 1, 'valid')), grad];
   });
-  if (!ok) throw new Error('smoke test computed wrong values');
+  try {
+    const ok = (await sum.data())[0] === 10 && (await gradient.data()).every((value) => value === 1);
+    if (!ok) throw new Error('smoke test computed wrong values');
+  } finally {
+    sum.dispose();
+    gradient.dispose();
+  }
 }
 
-async function tryEngine(name: EngineName): Promise<void> {
+async function tryEngine(name: EngineName, forced: boolean): Promise<string | undefined> {
   // Gradient definitions are global in tfjs: ours must be in place on every engine.
   registerGradientOverrides();
   const spec = engines[name];
-  await spec.load();
+  const device = (await spec.load(forced)) ?? undefined;
   if (!(await tf.setBackend(spec.backend))) {
     throw new Error(`tf.setBackend('${spec.backend}') failed to initialise the backend`);
   }
   await tf.ready();
-  smokeTest();
+  await smokeTest();
+  return device;
+}
+
+function engineLine(engine: ActiveEngine): string {
+  return `engine ${engine.engine} (tfjs backend '${engine.backend}'${engine.device ? `, ${engine.device}` : ''})`;
 }
 
 function errorMessage(error: unknown): string {
@@ -115,10 +153,10 @@ function defaultRequest(): EngineName | 'auto' {
   throw new Error(`NES_ENGINE=${fromEnv} is not one of auto, ${ENGINE_NAMES.join(', ')}`);
 }
 
-let active: { engine: EngineName; backend: string } | null = null;
+let active: ActiveEngine | null = null;
 
 /** The engine initEngine last set up in this thread, or null when it was never called. */
-export function activeEngine(): { engine: EngineName; backend: string } | null {
+export function activeEngine(): ActiveEngine | null {
   return active && tf.getBackend() === active.backend ? active : null;
 }
 
@@ -129,28 +167,29 @@ export function activeEngine(): { engine: EngineName; backend: string } | null {
 export async function initEngine(
   requested: EngineName | 'auto' = defaultRequest(),
   log?: (msg: string) => void,
-): Promise<{ engine: EngineName; backend: string }> {
+): Promise<ActiveEngine> {
   if (requested !== 'auto') {
     if (!isEngineName(requested)) {
       throw new Error(`unknown engine '${String(requested)}'; use auto, ${ENGINE_NAMES.join(', ')}`);
     }
+    let device: string | undefined;
     try {
-      await tryEngine(requested);
+      device = await tryEngine(requested, true);
     } catch (error) {
       throw new Error(
         `engine '${requested}' is not available: ${errorMessage(error)}. ` +
           `Install it with: ${engines[requested].installHint}`,
       );
     }
-    log?.(`engine ${requested} (tfjs backend '${tf.getBackend()}')`);
-    active = { engine: requested, backend: tf.getBackend() };
+    active = { engine: requested, backend: tf.getBackend(), ...(device ? { device } : {}) };
+    log?.(engineLine(active));
     return active;
   }
   for (const name of ENGINE_NAMES) {
     try {
-      await tryEngine(name);
-      log?.(`engine ${name} (tfjs backend '${tf.getBackend()}'), chosen automatically`);
-      active = { engine: name, backend: tf.getBackend() };
+      const device = await tryEngine(name, false);
+      active = { engine: name, backend: tf.getBackend(), ...(device ? { device } : {}) };
+      log?.(`${engineLine(active)}, chosen automatically`);
       return active;
     } catch (error) {
       log?.(`engine ${name} unavailable: ${errorMessage(error)}`);

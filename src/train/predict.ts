@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { compiledNetworkFor } from './compiled/use-compiled.js';
 import { normalizedBatch, normalizeInto, type ImageSource, type Normalization } from './normalize.js';
+import { checkedGpuWork } from './webgpu.js';
 
 /**
  * Images per pass of the compiled network: small batches keep the activations in cache (DARTS-V2
@@ -10,14 +11,15 @@ const COMPILED_BATCH = 8;
 
 /**
  * Softmax probabilities of every image, N×C row-major, in inference mode (BN moving statistics),
- * one batch at a time so memory stays bounded.
+ * one batch at a time so memory stays bounded. Asynchronous because GPU backends (webgpu) can only
+ * be read asynchronously; on webgpu a GPU error rejects instead of returning zeros.
  */
-export function predictProbs(
+export async function predictProbs(
   model: tf.LayersModel,
   source: ImageSource,
   normalization: Normalization,
   batchSize = 256,
-): Float32Array {
+): Promise<Float32Array> {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   const numClasses = model.outputs[0]?.shape[1];
   if (numClasses == null) throw new Error('model output must be [batch, classes]');
@@ -35,13 +37,16 @@ export function predictProbs(
     }
     return probs;
   }
-  for (let start = 0; start < source.count; start += batchSize) {
-    const end = Math.min(source.count, start + batchSize);
-    tf.tidy(() => {
-      const batch = normalizedBatch(source, { start, end }, normalization);
-      const output = model.predict(batch) as tf.Tensor;
-      probs.set(output.dataSync() as Float32Array, start * numClasses);
-    });
-  }
-  return probs;
+  return checkedGpuWork('prediction', async () => {
+    for (let start = 0; start < source.count; start += batchSize) {
+      const end = Math.min(source.count, start + batchSize);
+      const output = tf.tidy(() => model.predict(normalizedBatch(source, { start, end }, normalization)) as tf.Tensor);
+      try {
+        probs.set((await output.data()) as Float32Array, start * numClasses);
+      } finally {
+        output.dispose();
+      }
+    }
+    return probs;
+  });
 }

@@ -10,6 +10,7 @@ import { compiledNetworkFor } from './compiled/use-compiled.js';
 import { registerGradientOverrides } from './kernels/index.js';
 import { logitsModel } from './model/logits.js';
 import { normalizedBatch, normalizeInto, type Normalization } from './normalize.js';
+import { checkedGpuWork } from './webgpu.js';
 
 export type { LabelledImages } from '../data/types.js';
 
@@ -116,7 +117,7 @@ export async function train(
       for (let batchIndex = 0; batchIndex < batches; batchIndex++) {
         if (hooks.shouldStop?.()) return { lossCurve, seconds: elapsedSeconds(started), stopped: true };
         const positions = permutation.subarray(batchIndex * config.batchSize, (batchIndex + 1) * config.batchSize);
-        const loss = step.run(trainSet, positions, { epoch, batch: batchIndex + 1 });
+        const loss = await step.run(trainSet, positions, { epoch, batch: batchIndex + 1 });
         lossSum += loss * positions.length;
         hooks.onBatch?.({ epoch, batch: batchIndex + 1, batches, loss });
       }
@@ -139,7 +140,7 @@ export async function train(
 interface TrainStep {
   setLearningRate(learningRate: number): void;
   /** One SGD step on the given images; returns the batch's mean loss (checked finite). */
-  run(images: LabelledImages, positions: Int32Array, where: { epoch: number; batch: number }): number;
+  run(images: LabelledImages, positions: Int32Array, where: { epoch: number; batch: number }): number | Promise<number>;
   /** Leaves the trained weights in the model and frees what the step held. */
   close(): void;
 }
@@ -201,18 +202,26 @@ function tfjsStep(model: tf.LayersModel, config: TrainConfig, numClasses: number
       // tfjs 4.x MomentumOptimizer.dispose() forgets its SGD base's learning-rate scalar.
       tf.SGDOptimizer.prototype.dispose.call(optimizer);
     },
-    run(images, positions, where) {
-      return tf.tidy(() => {
-        const x = normalizedBatch(images, positions, config.normalization);
-        const labels = tf.tensor1d(Int32Array.from(positions, (position) => images.labels[position] as number), 'int32');
-        const { value, grads } = tf.variableGrads(() => batchLoss(x, labels), variables);
-        const loss = value.dataSync()[0] as number;
-        // Stop before the update, so a diverged model is not also overwritten with NaNs.
-        if (!Number.isFinite(loss)) throw new NonFiniteLossError(where.epoch, where.batch, loss);
-        optimizer.applyGradients(regularised(grads, variables, config));
-        return loss;
-      });
-    },
+    // Reads the loss with data(), not dataSync(): webgpu cannot read synchronously in Node. On
+    // webgpu a GPU error during the step throws (checkedGpuWork) instead of training on zeros.
+    run: (images, positions, where) =>
+      checkedGpuWork(`training step (epoch ${where.epoch}, batch ${where.batch})`, async () => {
+        const { value, grads } = tf.tidy(() => {
+          const x = normalizedBatch(images, positions, config.normalization);
+          const labels = tf.tensor1d(Int32Array.from(positions, (position) => images.labels[position] as number), 'int32');
+          return tf.variableGrads(() => batchLoss(x, labels), variables);
+        });
+        try {
+          const loss = (await value.data())[0] as number;
+          // Stop before the update, so a diverged model is not also overwritten with NaNs.
+          if (!Number.isFinite(loss)) throw new NonFiniteLossError(where.epoch, where.batch, loss);
+          tf.tidy(() => optimizer.applyGradients(regularised(grads, variables, config)));
+          return loss;
+        } finally {
+          value.dispose();
+          tf.dispose(grads);
+        }
+      }),
   };
 }
 
@@ -221,7 +230,9 @@ function regularised(grads: tf.NamedTensorMap, variables: tf.Variable[], config:
   let factor: tf.Tensor | null = null;
   if (config.gradientClip !== undefined) {
     const squares = Object.values(grads).map((grad) => tf.sum(tf.square(grad)));
-    const norm = tf.sqrt(tf.addN(squares));
+    // stack + sum, not addN: webgpu's AddN binds every input at once and a DARTS net has more
+    // weights than a shader stage may bind (8 storage buffers on lavapipe), so Dawn rejects it.
+    const norm = tf.sqrt(tf.sum(tf.stack(squares)));
     factor = tf.minimum(1, tf.div(config.gradientClip, tf.add(norm, 1e-6)));
   }
   const result: { name: string; tensor: tf.Tensor }[] = [];

@@ -96,13 +96,13 @@ export async function buildFixtureRun(options: FixtureOptions): Promise<FixtureR
       });
       const memberDir = run.memberDir(method, trialId);
       mkdirSync(memberDir, { recursive: true });
-      const validationProbs = predictProbs(model, dataset.validation, dataset.normalization);
-      const testProbs = predictProbs(model, dataset.test, dataset.normalization);
+      const validationProbs = await predictProbs(model, dataset.validation, dataset.normalization);
+      const testProbs = await predictProbs(model, dataset.test, dataset.normalization);
       writeProbs(join(memberDir, 'validation.npy'), validationProbs);
       writeProbs(testPredictionsPath(memberDir, 0), testProbs);
       const testBySeverity: Record<number, Float32Array> = { 0: testProbs };
       for (const [severity, images] of shiftedTest) {
-        const probs = predictProbs(model, images, dataset.normalization);
+        const probs = await predictProbs(model, images, dataset.normalization);
         writeProbs(testPredictionsPath(memberDir, severity), probs);
         testBySeverity[severity] = probs;
       }

@@ -1,9 +1,29 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../../src/train/engine.js';
+import { probeAdapterIsolated } from '../../src/train/webgpu.js';
 
-test('auto picks wasm here (no native tfjs-node installed) and logs why', async () => {
+const engineModule = fileURLToPath(new URL('../../src/train/engine.js', import.meta.url));
+
+/** initEngine('auto') and initEngine('webgpu') in a fresh process (Dawn keeps its adapter per process). */
+function enginesInChild(env: NodeJS.ProcessEnv): { auto: { engine: string; device?: string }; log: string[]; forced: string } {
+  const script = `
+    const { initEngine } = await import(${JSON.stringify(engineModule)});
+    const log = [];
+    const auto = await initEngine('auto', (m) => log.push(m));
+    let forced;
+    try { forced = JSON.stringify(await initEngine('webgpu')); } catch (error) { forced = error.message; }
+    process.stdout.write(JSON.stringify({ auto, log, forced }));
+    process.exit(0);`;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, ...env } });
+  assert.equal(child.status, 0, child.stderr);
+  return JSON.parse(child.stdout);
+}
+
+test('auto picks wasm here (no native tfjs-node, no hardware GPU) and logs why', async () => {
   const messages: string[] = [];
   const previous = process.env['NES_ENGINE'];
   delete process.env['NES_ENGINE'];
@@ -12,9 +32,30 @@ test('auto picks wasm here (no native tfjs-node installed) and logs why', async 
     assert.deepEqual(chosen, { engine: 'wasm', backend: 'wasm' });
     assert.equal(tf.getBackend(), 'wasm');
     assert.ok(messages.some((m) => m.includes('tfjs-node unavailable')), messages.join('\n'));
+    assert.ok(messages.some((m) => m.startsWith('engine webgpu unavailable: ')), messages.join('\n'));
   } finally {
     if (previous !== undefined) process.env['NES_ENGINE'] = previous;
   }
+});
+
+test('a software fallback adapter (lavapipe): auto passes webgpu over, --backend webgpu uses it', () => {
+  const adapter = probeAdapterIsolated();
+  assert.ok(adapter?.isFallbackAdapter, `this test needs Mesa's lavapipe (CI installs it); adapter: ${JSON.stringify(adapter)}`);
+  const { auto, log, forced } = enginesInChild({ NES_ENGINE: '' });
+  assert.equal(auto.engine, 'wasm');
+  assert.ok(log.some((m) => /^engine webgpu unavailable: only a software fallback adapter is present \(.*llvmpipe/.test(m)), log.join('\n'));
+  const gpu = JSON.parse(forced) as { engine: string; backend: string; device: string };
+  assert.equal(gpu.engine, 'webgpu');
+  assert.equal(gpu.backend, 'webgpu');
+  assert.match(gpu.device, /llvmpipe.*software fallback adapter/);
+});
+
+test('no adapter (no Vulkan driver): auto passes webgpu over, --backend webgpu says what to install', () => {
+  // The Vulkan loader reads its drivers from this list only: here, none.
+  const { auto, log, forced } = enginesInChild({ NES_ENGINE: '', VK_ICD_FILENAMES: '/nonexistent/icd.json', VK_DRIVER_FILES: '/nonexistent/icd.json' });
+  assert.equal(auto.engine, 'wasm');
+  assert.ok(log.includes("engine webgpu unavailable: no WebGPU adapter: install libvulkan1 and your GPU vendor's Vulkan driver (Linux), or check the GPU driver"), log.join('\n'));
+  assert.match(forced, /^engine 'webgpu' is not available: no WebGPU adapter: install libvulkan1/);
 });
 
 test('the wasm engine trains: conv filter gradients run on wasm', async () => {

@@ -64,7 +64,7 @@ describe('train', () => {
     assert.equal(stopped, false);
     assert.ok(seconds > 0);
     assert.ok((lossCurve.at(-1) as number) < (lossCurve[0] as number) * 0.7, `loss curve ${lossCurve}`);
-    const probs = predictProbs(model, data, GREY);
+    const probs = await predictProbs(model, data, GREY);
     let correct = 0;
     for (let n = 0; n < data.count; n++) {
       const predicted = (probs[2 * n + 1] as number) > (probs[2 * n] as number) ? 1 : 0;
@@ -164,18 +164,18 @@ describe('train', () => {
     // Momentum slots appear with the first step, then the count stays flat.
     assert.ok(counts.every((count) => count === counts[0]), `tensor counts ${counts}`);
     assert.equal(tf.memory().numTensors, countBefore);
-    predictProbs(model, data, GREY, 5);
+    await predictProbs(model, data, GREY, 5);
     assert.equal(tf.memory().numTensors, countBefore);
     model.dispose();
   });
 });
 
 describe('predictProbs', () => {
-  it('returns the model softmax row-major, the same for any batch size', () => {
+  it('returns the model softmax row-major, the same for any batch size', async () => {
     const model = tinyModel(12, 7);
     const data = toyImages(11, 7, 9);
-    const whole = predictProbs(model, data, GREY);
-    const batched = predictProbs(model, data, GREY, 4);
+    const whole = await predictProbs(model, data, GREY);
+    const batched = await predictProbs(model, data, GREY, 4);
     assert.equal(whole.length, 11 * 2);
     for (let i = 0; i < whole.length; i++) assert.ok(Math.abs((whole[i] as number) - (batched[i] as number)) < 1e-6);
     const direct = tf.tidy(() => (model.predict(normalizedBatch(data, { start: 0, end: 11 }, GREY)) as tf.Tensor).dataSync());

@@ -24,20 +24,30 @@ function asPair(value: number | Pair | undefined): Pair {
   return typeof value === 'number' ? [value, value] : value;
 }
 
-/** [k, k, a, b] → [(k−1)·dh+1, (k−1)·dw+1, a, b] with zeros between the taps. */
+/**
+ * [k, k, a, b] → [(k−1)·dh+1, (k−1)·dw+1, a, b] with zeros between the taps. One axis at a time,
+ * with pads of rank ≤ 4: webgpu's pad shader fails validation above rank 4 and then returns zeros.
+ */
 function dilateFilter(filter: tf.Tensor4D, [dh, dw]: Pair): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw, a, b] = filter.shape;
-    const spread = tf.pad(tf.reshape(filter, [kh, 1, kw, 1, a, b]), [
+    const [height, width] = dilatedFilterShape(filter.shape, [dh, dw]) as [number, number];
+    // Rows: [kh, 1, kw·a·b] padded to [kh, dh, kw·a·b] puts dh − 1 zero rows after each tap row.
+    const rows = tf.pad(tf.reshape(filter, [kh, 1, kw * a * b]), [
       [0, 0],
       [0, dh - 1],
       [0, 0],
+    ]);
+    const tall = tf.slice(tf.reshape(rows, [kh * dh, kw * a * b]), [0, 0], [height, kw * a * b]);
+    // Columns: [height, kw, 1, a·b] padded to [height, kw, dw, a·b].
+    const columns = tf.pad(tf.reshape(tall, [height, kw, 1, a * b]), [
+      [0, 0],
+      [0, 0],
       [0, dw - 1],
       [0, 0],
-      [0, 0],
     ]);
-    const grid = tf.reshape(spread, [kh * dh, kw * dw, a, b]);
-    return tf.slice(grid, [0, 0, 0, 0], dilatedFilterShape(filter.shape, [dh, dw])) as tf.Tensor4D;
+    const wide = tf.slice(tf.reshape(columns, [height, kw * dw, a * b]), [0, 0, 0], [height, width, a * b]);
+    return tf.reshape(wide, [height, width, a, b]) as tf.Tensor4D;
   });
 }
 

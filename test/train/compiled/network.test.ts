@@ -115,7 +115,7 @@ async function trainOn(engine: EngineName, c: Case, initial: tf.Tensor[]): Promi
   await initEngine(engine);
   const model = build(c, initial);
   await train(model, { train: toyImages(c.images, c.size, 1) }, trainConfig);
-  const probs = predictProbs(model, toyImages(5, c.size, 2), GREY, 4);
+  const probs = await predictProbs(model, toyImages(5, c.size, 2), GREY, 4);
   const weights = weightValues(model);
   model.dispose();
   return { weights, probs };
@@ -127,12 +127,12 @@ describe('compiled network', () => {
       await initEngine('cpu');
       const model = build(c);
       const images = toyImages(7, c.size, 4);
-      const expected = predictProbs(model, images, GREY, 7);
+      const expected = await predictProbs(model, images, GREY, 7);
       await initEngine('wasm');
       const network = compiledNetworkFor(model, { capacity: 7, training: false });
       assert.ok(network, 'the model compiles');
       network.dispose();
-      const actual = predictProbs(model, images, GREY, 3);
+      const actual = await predictProbs(model, images, GREY, 3);
       assertClose(actual, expected, 1e-4, 'probability');
       model.dispose();
     });
@@ -189,7 +189,7 @@ describe('compiled network', () => {
     const model = build(c);
     const images = toyImages(6, c.size, 1);
     const during: Float32Array[] = [];
-    await train(model, { train: images }, { ...trainConfig, epochs: 1 }, { onEpoch: () => void during.push(predictProbs(model, images, GREY)) });
+    await train(model, { train: images }, { ...trainConfig, epochs: 1 }, { onEpoch: async () => void during.push(await predictProbs(model, images, GREY)) });
     assert.equal(during.length, 1);
     assert.ok(during[0]!.every((p) => p >= 0 && p <= 1));
     model.dispose();
@@ -256,7 +256,7 @@ describe('compiled network', () => {
     for (let round = 0; round < 3; round++) {
       const model = build(c);
       await train(model, { train: images }, { ...trainConfig, epochs: 1 });
-      predictProbs(model, images, GREY, 4);
+      await predictProbs(model, images, GREY, 4);
       const network = CompiledNetwork.compile(model, { capacity: 6, training: true });
       sizes.push(network.memoryBytes);
       network.dispose();

@@ -1,0 +1,15 @@
+import { create, globals } from 'webgpu';
+Object.assign(globalThis, globals);
+const gpu = create([]);
+Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
+const adapter = await gpu.requestAdapter();
+console.log('adapter', adapter && adapter.info, adapter?.isFallbackAdapter, adapter?.info?.isFallbackAdapter);
+const tf = await import('@tensorflow/tfjs');
+await import('@tensorflow/tfjs-backend-webgpu');
+console.log(await tf.setBackend('webgpu'), tf.getBackend());
+const x = tf.randomNormal([2, 8, 8, 3]);
+const f = tf.randomNormal([3, 3, 3, 4]);
+const y = tf.conv2d(x, f, 1, 'same');
+console.log((await y.data()).slice(0, 4));
+const b = tf.backend();
+console.log(Object.keys(b).slice(0,40));
