@@ -163,6 +163,7 @@ def parse_args():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--genotype", default=DEFAULT_GENOTYPE)
     p.add_argument("--channels-last", action="store_true", help="NHWC memory format, as nes; measured ~20%% faster than the default NCHW here (torch 1.13, 1 thread)")
+    p.add_argument("--device", default="cpu", help="cpu, or cuda for the GPU twin of the webgpu engine (bench/gpu/)")
     p.add_argument("--serve", action="store_true")
     return p.parse_args()
 
@@ -178,13 +179,14 @@ class Bench:
         self.args = args
         self.net = Network(genotype)
         fmt = torch.channels_last if args.channels_last else torch.contiguous_format
-        self.net = self.net.to(memory_format=fmt)
+        self.device = torch.device(args.device)
+        self.net = self.net.to(self.device, memory_format=fmt)
         self.net.train()
         self.parameters = [p for p in self.net.parameters() if p.requires_grad]
         self.optimizer = torch.optim.SGD(self.parameters, lr=0.025, momentum=0.9, weight_decay=3e-4)
         # A few pre-made batches, cycled: data generation is not timed (as in bench/training.ts).
-        self.batches = [(torch.randn(args.batch, 1, 28, 28).contiguous(memory_format=fmt),
-                         torch.randint(0, 10, (args.batch,))) for _ in range(4)]
+        self.batches = [(torch.randn(args.batch, 1, 28, 28).contiguous(memory_format=fmt).to(self.device),
+                         torch.randint(0, 10, (args.batch,)).to(self.device)) for _ in range(4)]
         self.next = 0
 
     def parameter_count(self):
@@ -199,6 +201,7 @@ class Bench:
         # nes clips the loss gradient, then adds weight decay: torch's order too.
         nn.utils.clip_grad_norm_(self.parameters, 5.0)
         self.optimizer.step()
+        # item() waits for the step: on CUDA too every timed step has finished.
         return loss.item()
 
     def timed(self, steps):
@@ -212,6 +215,7 @@ class Bench:
             "maxRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # KiB on Linux
             "torch": torch.__version__, "threads": torch.get_num_threads(),
             "channelsLast": self.args.channels_last, "parameters": self.parameter_count(),
+            "device": torch.cuda.get_device_name(self.device) if self.device.type == "cuda" else "cpu",
         }
 
 

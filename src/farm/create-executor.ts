@@ -38,9 +38,11 @@ export async function createExecutor(
 /**
  * Native TensorFlow (tfjs-node, tfjs-node-gpu) uses every core, or the process's GPU, by itself,
  * and several native instances in worker threads of one process are not reliable (tfjs issue
- * 8388): one training at a time. More GPUs: one `nes worker --device N` process per GPU. The
- * JavaScript engines (wasm, cpu) are single-threaded: one worker per core.
+ * 8388): one training at a time. More GPUs: one `nes worker --device N` process per GPU. webgpu:
+ * one thread per process until `npm run bench -- farm --engine webgpu --workers 1,2,4,8` has been
+ * measured on a real GPU (`--workers N` shares the device among N threads). The JavaScript
+ * engines (wasm, cpu) are single-threaded: one worker per core.
  */
 export function defaultLocalWorkers(engine: string): number | undefined {
-  return engine === 'tfjs-node' || engine === 'tfjs-node-gpu' ? 1 : undefined;
+  return engine === 'tfjs-node' || engine === 'tfjs-node-gpu' || engine === 'webgpu' ? 1 : undefined;
 }

@@ -7,7 +7,7 @@ import type { TrainOutcome, TrainProgress, TrainTask } from './types.js';
 export interface FarmOptions extends ExecutorOptions {
   /** Worker threads; default one per CPU core. The data sets go to every worker once (shared, not copied). */
   workers?: number;
-  /** The worker module; tests swap in fault-injecting workers. Default: ./worker.js. */
+  /** The worker module; tests swap in fault-injecting workers. Default: ./training-thread.js (not worker.js: piscina keeps its own thread entry under that name beside its code, which collides in a bundle, bench/gpu/). */
   workerFile?: URL;
   /**
    * JavaScript heap limit per worker thread, in MiB: a thread that exceeds it dies alone (its task
@@ -32,7 +32,7 @@ export class TrainingFarm implements TrainingExecutor {
   constructor(private readonly options: FarmOptions) {
     this.concurrency = options.workers ?? availableParallelism();
     const workerFile =
-      options.workerFile ?? new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+      options.workerFile ?? new URL(`./training-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
     this.pool = new Piscina({
       filename: workerFile.href,
       minThreads: this.concurrency,

@@ -54,14 +54,16 @@ function dawnFlags(): string[] {
   return flags;
 }
 
-/** file: URL of the `webgpu` package; throws "Cannot find module 'webgpu'" when it is not installed. */
+/** file: URL of the `webgpu` package (for the probe's child process); throws when it is not installed. */
 function dawnModuleUrl(): string {
   return pathToFileURL(createRequire(import.meta.url).resolve('webgpu')).href;
 }
 
 async function navigatorGpu(): Promise<GPU> {
   if (gpu !== null) return gpu;
-  const dawn = (await import(dawnModuleUrl())) as DawnModule;
+  // Literal specifiers (here and for tfjs-backend-webgpu below), so that a bundler of dist
+  // (bench/gpu/) includes both, with the one tfjs-core the rest of nes uses.
+  const dawn = (await import('webgpu')) as unknown as DawnModule;
   Object.assign(globalThis, dawn.globals);
   const created = dawn.create(dawnFlags());
   const existing = (globalThis as { navigator?: object }).navigator;
@@ -139,8 +141,7 @@ export async function loadWebGpu(allowFallback: boolean): Promise<GpuAdapterSumm
   };
   if (!allowFallback && gpu === null) check(probeAdapterIsolated());
   const adapter = check(await probeAdapter());
-  const specifier: string = '@tensorflow/tfjs-backend-webgpu';
-  await import(specifier);
+  await import('@tensorflow/tfjs-backend-webgpu');
   if (tf.findBackendFactory('webgpu') === null) {
     throw new Error('@tensorflow/tfjs-backend-webgpu loaded but registered no webgpu backend in this @tensorflow/tfjs-core');
   }

@@ -6,6 +6,8 @@
  * overwrite their outputs, backward kernels accumulate (+=) into their gradient outputs.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../version.js';
 
 type Ptr = number;
 
@@ -133,8 +135,8 @@ const KERNEL_NAMES = [
   'avgPoolBackprop', 'globalAvgPool', 'globalAvgPoolBackprop', 'sumSquares', 'sgdMomentum',
 ] as const;
 
-/** Where the build puts the module, relative to this file (dist/src/train/compiled/). */
-export const KERNELS_WASM_URL = new URL('../../../wasm/nes-kernels.wasm', import.meta.url);
+/** Where the build puts the module: under the package root, so bundles of dist find it too. */
+export const KERNELS_WASM_PATH = join(PACKAGE_ROOT, 'dist', 'wasm', 'nes-kernels.wasm');
 
 let cached: Kernels | undefined;
 
@@ -143,10 +145,10 @@ export function loadKernels(): Kernels {
   if (cached) return cached;
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(KERNELS_WASM_URL);
+    bytes = readFileSync(KERNELS_WASM_PATH);
   } catch (err) {
     throw new Error(
-      `nes: cannot read the training kernels ${KERNELS_WASM_URL.pathname} (run \`npm run build\`): ${String(err)}`,
+      `nes: cannot read the training kernels ${KERNELS_WASM_PATH} (run \`npm run build\`): ${String(err)}`,
     );
   }
   const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
