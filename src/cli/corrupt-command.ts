@@ -9,7 +9,7 @@ import { intFlag, parseFlags, requireFlag } from './args.js';
 import { UsageError } from './usage-error.js';
 
 export const corruptHelp = `Usage: nes corrupt (--dataset fashion-mnist [--data-dir DIR] --split train|validation|test | --input X.npy)
-                   --suite test|validation|FILE.json[#suite] --seed S --out DIR
+                   --suite test|validation|FILE.json[#suite] [--seed S] --out DIR
                    (--severity 0..5 [--kind K] | --layout cifar10-c [--kind K])
 
 Writes a corrupted copy of a data set (CIFAR-10-C-style corruptions, Hendrycks & Dietterich 2019).
@@ -24,7 +24,7 @@ seeded by (S, image index): the same seed gives byte-identical files.
                            of its suites; a bare path uses every kind the file defines)
   --severity 0..5          0 writes the clean copy
   --kind K                 apply this kind to every image (any kind the suite's file defines)
-  --seed S                 integer seed
+  --seed S                 integer seed (default 0)
   --out DIR                output folder: must not exist or be empty; it is filled in a staging
                            folder and renamed at the end, so it is never left half-written
 
@@ -95,7 +95,7 @@ export async function corruptCommand(args: string[]): Promise<number> {
     }
     severity = value as 0 | Severity;
   }
-  const seed = intFlag('corrupt', 'seed', requireFlag('corrupt', flags, 'seed'), 0)!;
+  const seed = intFlag('corrupt', 'seed', flags.seed, 0) ?? 0;
   const suiteName = requireFlag('corrupt', flags, 'suite');
   const out = resolve(requireFlag('corrupt', flags, 'out'));
   checkOutFolder(out);

@@ -26,7 +26,7 @@ Flags override the config file; every setting has a default (see README, "Config
   --batch-size B       training batch size
   --space NAME|FILE    search space: darts, nb201 or a path to a space JSON
   --data-dir DIR       folder with the official Fashion-MNIST files (default: embedded subset)
-  --train-limit N      use only the first N training images
+  --train-limit N      use a seeded, class-stratified sample of N training images
   --workers W          parallel trainings (default: one per CPU core); with redis: trainings kept
                        queued or running (default 4; set it to the total worker slots)
   --executor NAME      local (threads on this machine; default) or redis (nes worker processes anywhere)

@@ -52,13 +52,27 @@ const validate = ajv.compile(configSchema);
 /** Validates `raw` (a parsed JSON value), fills defaults and checks cross-field rules. */
 export function resolveConfig(raw: unknown): NesConfig {
   const config = structuredClone(raw ?? {});
+  const sizesGiven = typeof config === 'object' && config !== null && 'ensembleSizes' in config;
   if (!validate(config)) throw new ConfigError((validate.errors ?? []).map(describeError));
   const resolved = config as unknown as NesConfig;
   const problems: string[] = [];
+  // The default sizes [3, 5, 10] follow a small budget down (issue 20, item 11): sizes the user
+  // chose are kept, and refused below when too large.
+  if (!sizesGiven) {
+    const fitting = resolved.ensembleSizes.filter((size) => size <= resolved.budget);
+    resolved.ensembleSizes = fitting.length > 0 ? fitting : [resolved.budget];
+  }
   const largest = Math.max(...resolved.ensembleSizes);
   if (largest > resolved.budget) {
     problems.push(
-      `/ensembleSizes: ensemble size ${largest} is larger than the budget of ${resolved.budget} networks; use sizes ≤ budget or raise budget`,
+      `/ensembleSizes: ensemble size ${largest} is larger than the budget of ${resolved.budget} networks; use sizes ≤ budget (--sizes) or raise the budget (--budget)`,
+    );
+  }
+  // With P ≥ K, NES-RE never gets past its random initial population (issue 20, item 10).
+  if (resolved.methods.includes('re') && resolved.re.population >= resolved.budget) {
+    problems.push(
+      `/re/population: a population of ${resolved.re.population} leaves no network of the budget (${resolved.budget}) to evolution, so "re" would be random search; ` +
+        `set "re": { "population": P } with P < budget (and "parents" ≤ P), or raise the budget`,
     );
   }
   if (resolved.methods.includes('re') && resolved.re.parents > resolved.re.population) {

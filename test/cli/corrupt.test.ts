@@ -95,6 +95,14 @@ test('the same seed gives identical bytes, another seed other images', async () 
   assert.equal(readFileSync(join(outs[0]!, 'kinds.json'), 'utf8'), readFileSync(join(outs[1]!, 'kinds.json'), 'utf8'));
 });
 
+test('--seed defaults to 0, like nes search', async () => {
+  const [implicit, explicit] = [freshDir(), freshDir()];
+  await ok(['--input', rgb, '--suite', 'test', '--severity', '2', '--out', implicit]);
+  await ok(['--input', rgb, '--suite', 'test', '--severity', '2', '--seed', '0', '--out', explicit]);
+  assert.equal(JSON.parse(readFileSync(join(implicit, 'kinds.json'), 'utf8')).seed, 0);
+  assert.ok(readFileSync(join(implicit, 'images.npy')).equals(readFileSync(join(explicit, 'images.npy'))));
+});
+
 test('--kind applies that kind to every image, even one of the file outside the suite; severity 0 is the clean copy', async () => {
   const out = freshDir();
   await ok(['--input', rgb, '--suite', 'test', '--kind', 'saturate', '--severity', '4', '--seed', '1', '--out', out]);

@@ -71,6 +71,8 @@ export async function buildFixtureRun(options: FixtureOptions): Promise<FixtureR
     methods: Object.keys(methods).filter((m): m is NesConfig['methods'][number] => ['rs', 're', 'deepens'].includes(m)),
     budget: poolSize,
     ensembleSizes: sizes,
+    // The fixture trains its pools itself; a population below the budget keeps "re" valid.
+    re: { population: 1, parents: 1 },
     macro: FIXTURE_MACRO,
     training: { epochs: options.epochs ?? 3, batchSize: 25, learningRate: 0.1 },
     evaluation: { eceBins: 10, anytimeStep: 2 },

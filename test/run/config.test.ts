@@ -52,6 +52,23 @@ test('an ensemble larger than the budget is refused with the fix', () => {
   assert.match(problem!, /^\/ensembleSizes: ensemble size 5 is larger than the budget of 4 networks; use sizes ≤ budget/);
 });
 
+test('the default ensemble sizes follow a small budget down; sizes given are kept', () => {
+  assert.deepEqual(resolveConfig({ budget: 4 }).ensembleSizes, [3]);
+  assert.deepEqual(resolveConfig({ budget: 2 }).ensembleSizes, [2]);
+  assert.deepEqual(resolveConfig({ budget: 7 }).ensembleSizes, [3, 5]);
+  assert.deepEqual(resolveConfig({}).ensembleSizes, [3, 5, 10]);
+  const [problem] = problemsOf({ budget: 4, ensembleSizes: [3, 10] });
+  assert.match(problem!, /ensemble size 10 is larger than the budget of 4 networks; use sizes ≤ budget \(--sizes\) or raise the budget \(--budget\)$/);
+});
+
+test('RE with a population as large as the budget is refused: it would be random search', () => {
+  const [problem] = problemsOf({ methods: ['re'], budget: 4 });
+  assert.match(problem!, /^\/re\/population: a population of 50 leaves no network of the budget \(4\) to evolution, so "re" would be random search; set "re": \{ "population": P \} with P < budget/);
+  assert.equal(resolveConfig({ methods: ['re'], budget: 4, re: { population: 3, parents: 2 } }).re.population, 3);
+  // Without "re" in the methods the population does not matter.
+  assert.equal(resolveConfig({ methods: ['rs'], budget: 4 }).budget, 4);
+});
+
 test('RE cannot pick more parent candidates than its population holds', () => {
   const [problem] = problemsOf({ methods: ['re'], re: { population: 5, parents: 10 }, budget: 20 });
   assert.match(problem!, /^\/re\/parents: 10 parent candidates cannot be chosen from a population of 5/);
