@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import type { LabelledImages } from '../../src/data/types.js';
 import type { DartsGenotype, MacroConfig } from '../../src/space/types.js';
@@ -44,3 +45,14 @@ export function toyImages(count: number, size: number, seed: number): LabelledIm
 }
 
 export const GREY = { mean: [0.45], std: [0.25] };
+
+/** Elementwise |actual − expected| ≤ tolerance × (the largest |expected|, at least 1e-3). */
+export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  let scale = 1e-3;
+  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i] as number));
+  for (let i = 0; i < expected.length; i++) {
+    const difference = Math.abs((actual[i] as number) - (expected[i] as number));
+    assert.ok(difference <= tolerance * scale, `${what}[${i}]: ${actual[i]} vs ${expected[i]} (scale ${scale})`);
+  }
+}

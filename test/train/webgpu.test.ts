@@ -14,7 +14,7 @@ import { predictProbs } from '../../src/train/predict.js';
 import { train, type TrainConfig } from '../../src/train/trainer.js';
 import { checkedGpuWork, probeAdapter, WebGpuError } from '../../src/train/webgpu.js';
 import type { DartsGenotype, Genotype, MacroConfig } from '../../src/space/types.js';
-import { DARTS_V2, GREY, toyImages } from './helpers.js';
+import { assertClose, DARTS_V2, GREY, toyImages } from './helpers.js';
 
 /** Every DARTS op (avg_pool included: tfjs computes it the same way on both backends). */
 const everyDartsOp: DartsGenotype = {
@@ -69,15 +69,6 @@ async function weightValues(model: tf.LayersModel): Promise<Map<string, Float32A
   return values;
 }
 
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  let scale = 1e-3;
-  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i] as number));
-  for (let i = 0; i < expected.length; i++) {
-    const difference = Math.abs((actual[i] as number) - (expected[i] as number));
-    assert.ok(difference <= tolerance * scale, `${what}[${i}]: ${actual[i]} vs ${expected[i]} (scale ${scale})`);
-  }
-}
 
 /** Builds the case's model with `initial` weights on `engine`, trains one step, predicts. */
 async function stepOn(engine: 'cpu' | 'webgpu', c: Case, initial: Float32Array[]) {

@@ -15,7 +15,7 @@ import { normalizeInto } from '../../../src/train/normalize.js';
 import { predictProbs } from '../../../src/train/predict.js';
 import { train, type TrainConfig } from '../../../src/train/trainer.js';
 import type { DartsGenotype, Genotype, MacroConfig } from '../../../src/space/types.js';
-import { DARTS_V2, GREY, toyImages } from '../helpers.js';
+import { assertClose, DARTS_V2, GREY, toyImages } from '../helpers.js';
 
 /** Every DARTS op but avg_pool (whose tfjs gradient is inexact at borders) on both cells, stride 1 and 2. */
 const allButAvg: DartsGenotype = {
@@ -89,15 +89,6 @@ function weightValues(model: tf.LayersModel): Map<string, Float32Array> {
   return new Map(model.weights.map((weight) => [weight.originalName, weight.read().dataSync().slice() as Float32Array]));
 }
 
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  let scale = 1e-3;
-  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i] as number));
-  for (let i = 0; i < expected.length; i++) {
-    const difference = Math.abs((actual[i] as number) - (expected[i] as number));
-    assert.ok(difference <= tolerance * scale, `${what}[${i}]: ${actual[i]} vs ${expected[i]} (scale ${scale})`);
-  }
-}
 
 const trainConfig: TrainConfig = {
   epochs: 2,
