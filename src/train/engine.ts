@@ -134,6 +134,14 @@ async function tryEngine(name: EngineName, forced: boolean): Promise<string | un
   return device;
 }
 
+let active: ActiveEngine | null = null;
+
+/** Records `name` as this thread's engine, on the backend tryEngine just set. */
+function activate(name: EngineName, device: string | undefined): ActiveEngine {
+  active = { engine: name, backend: tf.getBackend(), ...(device ? { device } : {}) };
+  return active;
+}
+
 function engineLine(engine: ActiveEngine): string {
   return `engine ${engine.engine} (tfjs backend '${engine.backend}'${engine.device ? `, ${engine.device}` : ''})`;
 }
@@ -152,8 +160,6 @@ function defaultRequest(): EngineName | 'auto' {
   if (fromEnv === 'auto' || isEngineName(fromEnv)) return fromEnv;
   throw new Error(`NES_ENGINE=${fromEnv} is not one of auto, ${ENGINE_NAMES.join(', ')}`);
 }
-
-let active: ActiveEngine | null = null;
 
 /** The engine initEngine last set up in this thread, or null when it was never called. */
 export function activeEngine(): ActiveEngine | null {
@@ -181,16 +187,15 @@ export async function initEngine(
           `Install it with: ${engines[requested].installHint}`,
       );
     }
-    active = { engine: requested, backend: tf.getBackend(), ...(device ? { device } : {}) };
-    log?.(engineLine(active));
-    return active;
+    const chosen = activate(requested, device);
+    log?.(engineLine(chosen));
+    return chosen;
   }
   for (const name of ENGINE_NAMES) {
     try {
-      const device = await tryEngine(name, false);
-      active = { engine: name, backend: tf.getBackend(), ...(device ? { device } : {}) };
-      log?.(`${engineLine(active)}, chosen automatically`);
-      return active;
+      const chosen = activate(name, await tryEngine(name, false));
+      log?.(`${engineLine(chosen)}, chosen automatically`);
+      return chosen;
     } catch (error) {
       log?.(`engine ${name} unavailable: ${errorMessage(error)}`);
     }

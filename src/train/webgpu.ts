@@ -101,13 +101,13 @@ export async function probeAdapter(): Promise<GpuAdapterSummary | null> {
  * be used. About 0.3 s.
  */
 export function probeAdapterIsolated(): GpuAdapterSummary | null {
+  // The child runs summarize itself (its compiled source: a self-contained function).
   const script = `
     const { create, globals } = await import(${JSON.stringify(dawnModuleUrl())});
     Object.assign(globalThis, globals);
     const adapter = await create(${JSON.stringify(dawnFlags())}).requestAdapter({ powerPreference: 'high-performance' });
-    const info = adapter?.info;
-    process.stdout.write(JSON.stringify(adapter ? { vendor: info.vendor, architecture: info.architecture, device: info.device,
-      description: info.description, isFallbackAdapter: Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) } : null));
+    const summarize = ${summarize.toString()};
+    process.stdout.write(JSON.stringify(adapter ? summarize(adapter) : null));
     process.exit(0);`;
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
   if (child.status !== 0) {
