@@ -56,3 +56,37 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     assert.ok(difference <= tolerance * scale, `${what}[${i}]: ${actual[i]} vs ${expected[i]} (scale ${scale})`);
   }
 }
+
+/** Every DARTS op but avg_pool (whose tfjs gradient is inexact at borders) on both cells, stride 1 and 2. */
+export const allButAvg: DartsGenotype = {
+  space: 'darts',
+  normal: [
+    [{ op: 'sep_conv_5x5', input: 0 }, { op: 'dil_conv_3x3', input: 1 }],
+    [{ op: 'max_pool_3x3', input: 0 }, { op: 'dil_conv_5x5', input: 2 }],
+    [{ op: 'max_pool_3x3', input: 1 }, { op: 'skip_connect', input: 3 }],
+    [{ op: 'sep_conv_3x3', input: 4 }, { op: 'skip_connect', input: 0 }],
+  ],
+  reduce: [
+    [{ op: 'dil_conv_5x5', input: 0 }, { op: 'sep_conv_5x5', input: 1 }],
+    [{ op: 'sep_conv_3x3', input: 1 }, { op: 'skip_connect', input: 2 }],
+    [{ op: 'max_pool_3x3', input: 0 }, { op: 'dil_conv_3x3', input: 1 }],
+    [{ op: 'skip_connect', input: 0 }, { op: 'sep_conv_5x5', input: 3 }],
+  ],
+};
+
+/** Both pools, at stride 1 and 2, next to convs. */
+export const withAvgPools: DartsGenotype = {
+  space: 'darts',
+  normal: [
+    [{ op: 'avg_pool_3x3', input: 0 }, { op: 'sep_conv_3x3', input: 1 }],
+    [{ op: 'avg_pool_3x3', input: 2 }, { op: 'dil_conv_3x3', input: 1 }],
+    [{ op: 'max_pool_3x3', input: 3 }, { op: 'skip_connect', input: 0 }],
+    [{ op: 'avg_pool_3x3', input: 1 }, { op: 'sep_conv_5x5', input: 4 }],
+  ],
+  reduce: [
+    [{ op: 'avg_pool_3x3', input: 0 }, { op: 'max_pool_3x3', input: 1 }],
+    [{ op: 'avg_pool_3x3', input: 1 }, { op: 'skip_connect', input: 2 }],
+    [{ op: 'sep_conv_3x3', input: 0 }, { op: 'avg_pool_3x3', input: 3 }],
+    [{ op: 'dil_conv_3x3', input: 1 }, { op: 'avg_pool_3x3', input: 2 }],
+  ],
+};

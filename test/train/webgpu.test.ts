@@ -13,25 +13,8 @@ import { buildModel } from '../../src/train/model.js';
 import { predictProbs } from '../../src/train/predict.js';
 import { train, type TrainConfig } from '../../src/train/trainer.js';
 import { checkedGpuWork, probeAdapter, WebGpuError } from '../../src/train/webgpu.js';
-import type { DartsGenotype, Genotype, MacroConfig } from '../../src/space/types.js';
-import { assertClose, DARTS_V2, GREY, toyImages } from './helpers.js';
-
-/** Every DARTS op (avg_pool included: tfjs computes it the same way on both backends). */
-const everyDartsOp: DartsGenotype = {
-  space: 'darts',
-  normal: [
-    [{ op: 'sep_conv_5x5', input: 0 }, { op: 'dil_conv_3x3', input: 1 }],
-    [{ op: 'max_pool_3x3', input: 0 }, { op: 'dil_conv_5x5', input: 2 }],
-    [{ op: 'avg_pool_3x3', input: 1 }, { op: 'skip_connect', input: 3 }],
-    [{ op: 'sep_conv_3x3', input: 4 }, { op: 'skip_connect', input: 0 }],
-  ],
-  reduce: [
-    [{ op: 'dil_conv_5x5', input: 0 }, { op: 'sep_conv_5x5', input: 1 }],
-    [{ op: 'avg_pool_3x3', input: 1 }, { op: 'skip_connect', input: 2 }],
-    [{ op: 'max_pool_3x3', input: 0 }, { op: 'dil_conv_3x3', input: 1 }],
-    [{ op: 'skip_connect', input: 0 }, { op: 'sep_conv_3x3', input: 3 }],
-  ],
-};
+import type { Genotype, MacroConfig } from '../../src/space/types.js';
+import { allButAvg, assertClose, DARTS_V2, GREY, toyImages, withAvgPools } from './helpers.js';
 
 const nb201: Genotype = {
   space: 'nb201',
@@ -47,7 +30,9 @@ interface Case {
 
 const cases: Case[] = [
   { name: 'DARTS-V2', genotype: DARTS_V2, macro: { cells: 3, channels: 4, stemMultiplier: 3 }, size: 11 },
-  { name: 'every DARTS op, stride 1 and 2', genotype: everyDartsOp, macro: { cells: 3, channels: 4, stemMultiplier: 3 }, size: 10 },
+  // Between them every DARTS op, in both cells (stride 1 and 2); avg_pool is computed the same way on both backends.
+  { name: 'every DARTS op but avg_pool', genotype: allButAvg, macro: { cells: 3, channels: 4, stemMultiplier: 3 }, size: 10 },
+  { name: 'both pools next to convs', genotype: withAvgPools, macro: { cells: 3, channels: 4, stemMultiplier: 3 }, size: 10 },
   { name: 'NB201', genotype: nb201, macro: { cells: 1, channels: 4, stemMultiplier: 1 }, size: 8 },
 ];
 

@@ -14,42 +14,8 @@ import { buildModel } from '../../../src/train/model.js';
 import { normalizeInto } from '../../../src/train/normalize.js';
 import { predictProbs } from '../../../src/train/predict.js';
 import { train, type TrainConfig } from '../../../src/train/trainer.js';
-import type { DartsGenotype, Genotype, MacroConfig } from '../../../src/space/types.js';
-import { assertClose, DARTS_V2, GREY, toyImages } from '../helpers.js';
-
-/** Every DARTS op but avg_pool (whose tfjs gradient is inexact at borders) on both cells, stride 1 and 2. */
-const allButAvg: DartsGenotype = {
-  space: 'darts',
-  normal: [
-    [{ op: 'sep_conv_5x5', input: 0 }, { op: 'dil_conv_3x3', input: 1 }],
-    [{ op: 'max_pool_3x3', input: 0 }, { op: 'dil_conv_5x5', input: 2 }],
-    [{ op: 'max_pool_3x3', input: 1 }, { op: 'skip_connect', input: 3 }],
-    [{ op: 'sep_conv_3x3', input: 4 }, { op: 'skip_connect', input: 0 }],
-  ],
-  reduce: [
-    [{ op: 'dil_conv_5x5', input: 0 }, { op: 'sep_conv_5x5', input: 1 }],
-    [{ op: 'sep_conv_3x3', input: 1 }, { op: 'skip_connect', input: 2 }],
-    [{ op: 'max_pool_3x3', input: 0 }, { op: 'dil_conv_3x3', input: 1 }],
-    [{ op: 'skip_connect', input: 0 }, { op: 'sep_conv_5x5', input: 3 }],
-  ],
-};
-
-/** Both pools, at stride 1 and 2, next to convs. */
-const withAvgPools: DartsGenotype = {
-  space: 'darts',
-  normal: [
-    [{ op: 'avg_pool_3x3', input: 0 }, { op: 'sep_conv_3x3', input: 1 }],
-    [{ op: 'avg_pool_3x3', input: 2 }, { op: 'dil_conv_3x3', input: 1 }],
-    [{ op: 'max_pool_3x3', input: 3 }, { op: 'skip_connect', input: 0 }],
-    [{ op: 'avg_pool_3x3', input: 1 }, { op: 'sep_conv_5x5', input: 4 }],
-  ],
-  reduce: [
-    [{ op: 'avg_pool_3x3', input: 0 }, { op: 'max_pool_3x3', input: 1 }],
-    [{ op: 'avg_pool_3x3', input: 1 }, { op: 'skip_connect', input: 2 }],
-    [{ op: 'sep_conv_3x3', input: 0 }, { op: 'avg_pool_3x3', input: 3 }],
-    [{ op: 'dil_conv_3x3', input: 1 }, { op: 'avg_pool_3x3', input: 2 }],
-  ],
-};
+import type { Genotype, MacroConfig } from '../../../src/space/types.js';
+import { allButAvg, assertClose, DARTS_V2, GREY, toyImages, withAvgPools } from '../helpers.js';
 
 /** Convs and skips (the avg pools of this space pad at borders), 'none' edges included. */
 const nb201Convs: Genotype = {
