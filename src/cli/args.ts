@@ -3,11 +3,18 @@ import { UsageError } from './usage-error.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+type Flags<T extends Options> = { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string } & { help?: boolean };
+
 /** node:util parseArgs in strict mode, with its errors turned into one-line UsageErrors. */
-export function parseFlags<T extends Options>(verb: string, args: string[], options: T) {
+export function parseFlags<T extends Options>(verb: string, args: string[], options: T): Flags<T> {
+  return parseFlagsAndOperands(verb, args, options, false).flags;
+}
+
+/** The same, for verbs that also take operands (`nes compare RUN...`). */
+export function parseFlagsAndOperands<T extends Options>(verb: string, args: string[], options: T, allowPositionals = true) {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false })
-      .values as { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string } & { help?: boolean };
+    const parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals });
+    return { flags: parsed.values as Flags<T>, operands: parsed.positionals };
   } catch (error) {
     throw new UsageError(`nes ${verb}: ${(error as Error).message.split('\n')[0]}; see "nes ${verb} --help"`);
   }

@@ -9,10 +9,14 @@ import { predictCommand, predictHelp } from './predict-command.js';
 import { reportCommand, reportHelp } from './report-command.js';
 import { corruptCommand, corruptHelp } from './corrupt-command.js';
 import { workerCommand, workerHelp } from './worker-command.js';
+import { compareCommand, compareHelp } from './compare-command.js';
+import { experimentCommand, experimentHelp } from './experiment-command.js';
 import { UsageError } from './usage-error.js';
 
 const verbs: Record<string, { run: (args: string[]) => Promise<number>; help: string; summary: string }> = {
   search: { run: searchCommand, help: searchHelp, summary: 'search for an ensemble: train candidates, select, evaluate' },
+  experiment: { run: experimentCommand, help: experimentHelp, summary: 'run a config once per seed, then compare the runs' },
+  compare: { run: compareCommand, help: compareHelp, summary: 'aggregate runs over seeds: mean ± SE table, JSON, HTML page' },
   select: { run: selectCommand, help: selectHelp, summary: 'ensemble selection for any pool of predictions (.npy)' },
   export: { run: exportCommand, help: exportHelp, summary: 'write a chosen ensemble as a self-contained folder' },
   predict: { run: predictCommand, help: predictHelp, summary: 'predict with an exported ensemble (.npy), with uncertainty' },

@@ -5,7 +5,9 @@ import { openRun } from '../run/run-folder.js';
 import { runSearch } from '../search/run-search.js';
 import { loadConfigInputs } from '../search/config-inputs.js';
 import { initEngine, type ActiveEngine } from '../train/engine.js';
-import type { EngineChoice } from '../run/config.js';
+import type { EngineChoice, NesConfig } from '../run/config.js';
+import type { RunFolder } from '../run/run-folder.js';
+import type { SearchResults } from '../search/results.js';
 import { intFlag, intListFlag, parseFlags } from './args.js';
 import { UsageError } from './usage-error.js';
 import { createProgress } from './progress.js';
@@ -98,10 +100,23 @@ export async function searchCommand(args: string[]): Promise<number> {
     set(section('execution'), 'executor', flags.executor ?? 'redis');
   } else if (flags.executor !== undefined) set(section('execution'), 'executor', flags.executor);
   const config = resolveConfig(raw);
+  await executeSearch(config, {
+    engine: await chooseEngine(config.execution.engine),
+    runsDir: flags['runs-dir'] ?? 'runs',
+    runId: flags['run-id'],
+    resume: resumed,
+    quiet: flags.quiet,
+  });
+  return 0;
+}
 
+/** Runs one search the way `nes search` does (data, run folder, progress, summary, report). */
+export async function executeSearch(
+  config: NesConfig,
+  options: { engine: ActiveEngine; runsDir: string; runId?: string; resume?: RunFolder; quiet?: boolean },
+): Promise<{ run: RunFolder; results: SearchResults }> {
   const inputs = loadConfigInputs(config);
   const dataset = loadConfiguredDataset(config.dataset, config.seed, { shared: true });
-  const { engine, device: engineDevice } = await chooseEngine(config.execution.engine);
   console.log(
     `data: ${dataset.name}, ${dataset.train.count} train / ${dataset.validation.count} validation / ${dataset.test.count} test images` +
       (config.dataset.name === 'npy' ? ' (.npy files)' : config.dataset.dataDir ? ` from ${config.dataset.dataDir}` : ' (embedded subset)'),
@@ -110,21 +125,21 @@ export async function searchCommand(args: string[]): Promise<number> {
     config,
     dataset,
     inputs,
-    engine,
-    engineDevice,
-    runsDir: resolve(flags['runs-dir'] ?? 'runs'),
-    runId: flags['run-id'],
-    resume: resumed,
-    progress: createProgress({ quiet: flags.quiet }),
+    engine: options.engine.engine,
+    engineDevice: options.engine.device,
+    runsDir: resolve(options.runsDir),
+    runId: options.runId,
+    resume: options.resume,
+    progress: createProgress({ quiet: options.quiet }),
   });
   printSummary(results);
   const report = await writeReport(run.dir);
   console.log(`\nresults: ${run.resultsPath}\nreport:  ${report}`);
-  return 0;
+  return { run, results };
 }
 
 /** Initialises the engine in this process too (to resolve "auto") and prints one line about it. */
-async function chooseEngine(requested: EngineChoice): Promise<ActiveEngine> {
+export async function chooseEngine(requested: EngineChoice): Promise<ActiveEngine> {
   const skipped: string[] = [];
   try {
     const chosen = await initEngine(requested, (message) => {

@@ -10,7 +10,7 @@ export interface MetricRow {
 export const METRIC_ORDER = ['NLL', 'error', 'ECE'];
 
 const FONT = 'Helvetica, Arial, sans-serif';
-const config = {
+export const chartConfig = {
   font: FONT,
   view: { stroke: '#ddd' },
   axis: { labelFontSize: 10, titleFontSize: 11 },
@@ -33,7 +33,7 @@ function metricLines(
 ): TopLevelSpec {
   return {
     title,
-    config,
+    config: chartConfig,
     data: { values: rows },
     facet: { column: { field: 'metric', type: 'nominal', title: null, sort: METRIC_ORDER } },
     resolve: { scale: { y: 'independent' } },
@@ -82,7 +82,7 @@ export function reliabilitySpec(bins: ReliabilityRow[], title: string): TopLevel
   const unit = { type: 'quantitative' as const, scale: { domain: [0, 1] } };
   return {
     title,
-    config,
+    config: chartConfig,
     width: 260,
     height: 220,
     layer: [
@@ -127,7 +127,7 @@ export function disagreementSpec(rows: DisagreementRow[], methods: string[]): To
   const severities = [...new Set(rows.map((r) => r.severity))];
   return {
     title: 'Diversity against ensemble NLL (test, one point per ensemble)',
-    config,
+    config: chartConfig,
     width: 360,
     height: 240,
     data: { values: rows },

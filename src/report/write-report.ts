@@ -8,7 +8,7 @@ import { runFolder, type RunFolder } from '../run/run-folder.js';
 import type { SearchResults } from '../search/results.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { NES_VERSION } from '../version.js';
-import { escapeHtml } from './html.js';
+import { escapeHtml, PAGE_STYLE } from './html.js';
 import { reportPath, testPredictionsPath } from './run-files.js';
 import {
   anytimeSection,
@@ -83,18 +83,6 @@ function chooseSize(results: SearchResults, methods: string[], requested: number
   return shared.at(-1) ?? all.at(-1) ?? 1;
 }
 
-const STYLE = `
-body { font-family: Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 1180px; color: #222; padding: 0 16px; }
-h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; border-bottom: 1px solid #ddd; padding-bottom: 4px; margin-top: 32px; }
-h3 { font-size: 14px; } h4 { font-size: 12px; margin: 0 0 6px; font-weight: normal; }
-.meta { color: #555; font-size: 13px; } .note { color: #7a5a00; background: #fff7e0; padding: 6px 10px; border-radius: 4px; font-size: 13px; }
-table { border-collapse: collapse; font-size: 12px; margin: 8px 0 16px; } th, td { border-bottom: 1px solid #e5e5e5; padding: 3px 10px; text-align: right; }
-th:first-child, td:first-child { text-align: left; } figure { margin: 8px 0; display: inline-block; vertical-align: top; }
-figcaption { font-size: 12px; color: #555; max-width: 760px; } .row { display: flex; flex-wrap: wrap; gap: 24px; }
-.members { display: flex; flex-wrap: wrap; gap: 16px; } .member { border: 1px solid #e2e2e2; border-radius: 6px; padding: 10px; }
-.member table.metrics { margin: 0 0 6px; } .graphs { display: flex; flex-wrap: wrap; gap: 18px; align-items: flex-start; }
-details summary { cursor: pointer; font-size: 13px; color: #444; }
-`;
 
 function page(results: SearchResults, size: number, sections: string[]): string {
   const d = results.dataset;
@@ -107,7 +95,7 @@ function page(results: SearchResults, size: number, sections: string[]): string 
   ];
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>nes report: ${escapeHtml(results.run)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>
+<meta name="viewport" content="width=device-width, initial-scale=1"><style>${PAGE_STYLE}</style></head>
 <body><h1>Neural Ensemble Search: run ${escapeHtml(results.run)}</h1>
 <p class="meta">${meta.join(' · ')}</p>
 ${sections.join('\n')}

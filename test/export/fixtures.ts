@@ -43,6 +43,8 @@ export interface FixtureOptions {
   epochs?: number;
   /** Write labels/test.npy into the run (as a finished search should). */
   storeLabels?: boolean;
+  /** The run's seed: architectures, weight init and batch order follow it (default 7). */
+  seed?: number;
 }
 
 export interface FixtureRun {
@@ -67,7 +69,7 @@ export async function buildFixtureRun(options: FixtureOptions): Promise<FixtureR
   const severities = options.shiftedSeverities ?? [];
   const dataset = shrunkDataset(options.testCount ?? 120);
   const config = resolveConfig({
-    seed: 7,
+    seed: options.seed ?? 7,
     methods: Object.keys(methods).filter((m): m is NesConfig['methods'][number] => ['rs', 're', 'deepens'].includes(m)),
     budget: poolSize,
     ensembleSizes: sizes,
@@ -83,9 +85,10 @@ export async function buildFixtureRun(options: FixtureOptions): Promise<FixtureR
   const shiftedTest = new Map(severities.map((s) => [s, withNoise(dataset.test, s)]));
 
   const pools: { pool: MethodPool; selection: NesConfig['selection']['method'] }[] = [];
-  let trialSeed = 0;
+  // Another run seed gives other weight seeds and architectures; the default keeps the original fixture.
+  let trialSeed = options.seed === undefined ? 0 : 1000 * (options.seed + 1);
   for (const [method, selection] of Object.entries(methods)) {
-    const rng = createRng(`fixture:${method}`);
+    const rng = createRng(options.seed === undefined ? `fixture:${method}` : `fixture:${options.seed}:${method}`);
     const members: PoolMember[] = [];
     for (let trialId = 0; trialId < poolSize; trialId++) {
       const genotype = sampleGenotype(space, rng);
@@ -145,7 +148,8 @@ export async function buildFixtureRun(options: FixtureOptions): Promise<FixtureR
         pool,
         members: evaluateMembers(pool, labels, 10),
         ensembles: [...clean, ...underShift],
-        cleanSelection: [],
+        // Every shifted ensemble here is selected on clean data, so it is its own clean selection.
+        cleanSelection: underShift,
         anytime: anytimeCurve(pool, sizes, labels, methodConfig),
       };
     }),

@@ -1,16 +1,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { reportCommand } from '../../src/cli/report-command.js';
 import { writeReport } from '../../src/report/write-report.js';
 import { testLabelsPath } from '../../src/report/run-files.js';
 import type { SearchResults } from '../../src/search/results.js';
 import { buildFixtureRun, type FixtureRun } from '../export/fixtures.js';
+import { CHROMIUM, inChromium, plotMarks } from '../helpers/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PLOTS = ['anytime', 'severity', 'reliability-0', 'reliability-5', 'disagreement'];
 
 let work: string;
@@ -82,33 +81,11 @@ describe('writeReport', () => {
   });
 
   test('renders in headless Chromium without console errors; screenshot in test-artifacts/report.png', async (t) => {
-    if (!existsSync(CHROMIUM)) {
-      t.skip(`${CHROMIUM} not installed (apt-get install -y chromium)`);
-      return;
-    }
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1250, height: 900 } });
-      const problems: string[] = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-      });
-      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-      page.on('request', (request) => {
-        if (!request.url().startsWith('file:')) problems.push(`request: ${request.url()}`);
-      });
-      await page.goto(pathToFileURL(reportFile).href, { waitUntil: 'load' });
-
+    const problems = await inChromium(reportFile, 'report', async (page) => {
       for (const plot of PLOTS) {
-        const svg = page.locator(`figure[data-plot="${plot}"] svg`);
-        const marks = await svg.locator('g[class*="role-mark"] > path, g[class*="role-mark"] > line').count();
+        const { marks, width, height } = await plotMarks(page, plot);
         assert.ok(marks > 0, `${plot}: no marks rendered`);
-        const box = await svg.boundingBox();
-        assert.ok(box && box.width > 100 && box.height > 100, `${plot}: rendered as ${JSON.stringify(box)}`);
+        assert.ok(width > 100 && height > 100, `${plot}: rendered as ${width}×${height}`);
       }
       const cells = page.locator('svg.cell-graph');
       const cellCount = await cells.count();
@@ -117,12 +94,8 @@ describe('writeReport', () => {
         assert.equal(await cells.nth(i).locator('g.node').count(), 7);
         assert.ok(((await cells.nth(i).boundingBox())?.width ?? 0) > 100);
       }
-      const artifacts = resolve('test-artifacts');
-      mkdirSync(artifacts, { recursive: true });
-      await page.screenshot({ path: join(artifacts, 'report.png'), fullPage: true });
-      assert.deepEqual(problems, []);
-    } finally {
-      await browser.close();
-    }
+    });
+    if (problems === undefined) t.skip(`${CHROMIUM} not installed (apt-get install -y chromium)`);
+    else assert.deepEqual(problems, []);
   });
 });

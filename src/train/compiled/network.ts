@@ -11,7 +11,7 @@
  * uses tfjs instead.
  */
 import * as tf from '@tensorflow/tfjs';
-import { BuildContext, type Finished, type WeightRef, type ZeroRange } from './build-context.js';
+import { BuildContext, type Finished, type ZeroRange } from './build-context.js';
 import { loadKernels, Arena, type Kernels } from './kernels-module.js';
 import { layerCompilers, UnsupportedLayerError, type CompiledLayer } from './layers/index.js';
 import { Slot } from './slot.js';

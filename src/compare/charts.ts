@@ -1,0 +1,87 @@
+/** Vega-Lite specs of the comparison page: means with ±1 standard-error bars or bands across seeds. */
+import type { TopLevelSpec } from 'vega-lite';
+import { chartConfig } from '../report/charts.js';
+
+/** One plotted mean with its ±1 SE interval (lower = upper = mean with a single seed). */
+export interface IntervalRow {
+  method: string;
+  mean: number;
+  lower: number;
+  upper: number;
+  [key: string]: string | number;
+}
+
+const color = (methods: string[]) => ({ field: 'method', type: 'nominal' as const, title: 'method', scale: { domain: methods, scheme: 'tableau10' } });
+
+/** Lines through the means, a rule from mean − SE to mean + SE at each point. */
+function linesWithErrorBars(x: Record<string, unknown>, yTitle: string | null, methods: string[]) {
+  const y = { field: 'mean', type: 'quantitative', title: yTitle, scale: { zero: false } };
+  return [
+    { mark: { type: 'line', point: { size: 40 } }, encoding: { x, y, color: color(methods) } },
+    { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x, y: { field: 'lower', type: 'quantitative' }, y2: { field: 'upper' }, color: color(methods) } },
+  ];
+}
+
+/** Test NLL against ensemble size M, one facet per severity shown. */
+export function nllBySizeSpec(rows: IntervalRow[], methods: string[]): TopLevelSpec {
+  return {
+    title: 'Test NLL against ensemble size (mean ± SE over seeds)',
+    config: chartConfig,
+    data: { values: rows },
+    facet: { column: { field: 'severity', type: 'ordinal', title: 'shift severity' } },
+    resolve: { scale: { y: 'independent' } },
+    spec: {
+      width: 260,
+      height: 190,
+      layer: linesWithErrorBars({ field: 'size', type: 'quantitative', title: 'ensemble size M', axis: { format: 'd', tickMinStep: 1 } }, 'test NLL', methods),
+    },
+  } as TopLevelSpec;
+}
+
+/** Test NLL and ECE against shift severity at one M. */
+export function bySeveritySpec(rows: IntervalRow[], methods: string[], size: number): TopLevelSpec {
+  return {
+    title: `Test NLL and ECE against shift severity, M = ${size} (mean ± SE over seeds)`,
+    config: chartConfig,
+    data: { values: rows },
+    facet: { column: { field: 'metric', type: 'nominal', title: null, sort: ['NLL', 'ECE'] } },
+    resolve: { scale: { y: 'independent' } },
+    spec: {
+      width: 260,
+      height: 190,
+      layer: linesWithErrorBars({ field: 'severity', type: 'quantitative', title: 'shift severity', scale: { domain: [0, 5] }, axis: { tickCount: 6, format: 'd' } }, null, methods),
+    },
+  } as TopLevelSpec;
+}
+
+/** Clean test NLL of the ensemble chosen among the first n networks: mean line, ±1 SE band. */
+export function anytimeBandSpec(rows: IntervalRow[], methods: string[], size: number): TopLevelSpec {
+  const x = { field: 'networks', type: 'quantitative', title: 'networks trained', axis: { format: 'd', tickMinStep: 1 } };
+  return {
+    title: `Anytime test NLL, M = ${size} (mean, band ± SE over seeds)`,
+    config: chartConfig,
+    width: 420,
+    height: 230,
+    data: { values: rows },
+    layer: [
+      { mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { field: 'lower', type: 'quantitative', scale: { zero: false }, title: 'test NLL' }, y2: { field: 'upper' }, color: color(methods) } },
+      { mark: { type: 'line', point: { size: 25 } }, encoding: { x, y: { field: 'mean', type: 'quantitative' }, color: color(methods) } },
+    ],
+  } as TopLevelSpec;
+}
+
+/** NLL(selected on clean data) − NLL(selected at s), both tested at s: above zero, shift-aware selection helps. */
+export function shiftAwareGainSpec(rows: IntervalRow[], methods: string[], size: number): TopLevelSpec {
+  const x = { field: 'severity', type: 'quantitative', title: 'shift severity', scale: { domain: [0, 5] }, axis: { tickCount: 6, format: 'd' } };
+  return {
+    title: `Value of shift-aware selection, M = ${size} (mean ± SE over seeds)`,
+    config: chartConfig,
+    width: 420,
+    height: 230,
+    data: { values: rows },
+    layer: [
+      { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: '#999', strokeDash: [4, 3] }, encoding: { y: { field: 'zero', type: 'quantitative' } } },
+      ...linesWithErrorBars(x, 'test NLL gain (clean-selected − shift-selected)', methods),
+    ],
+  } as TopLevelSpec;
+}
