@@ -11,7 +11,9 @@ export const selectHelp = `Usage: nes select --pool P.npy --labels Y.npy --size 
 Ensemble selection for any pool of predictions. P holds K members' probabilities, shape (K, N, C)
 (float32 or float64); Y the N true labels. Prints JSON: the chosen member indices in order of
 selection (and per-member weights for caruana) and the ensemble's NLL, error and ECE on that data.
-Ties are broken by the lower index.
+Ties are broken by the lower index. "size" is the ensemble's size: with forward and top at most K
+(a larger --size is reported as "requestedSize"). Every row of P must sum to 1 (probabilities,
+not logits).
 
   --method forward   greedy forward selection without replacement (NES's ForwardSelect; default)
            caruana   Caruana selection with replacement (members get weights)
@@ -39,18 +41,21 @@ export async function selectCommand(args: string[]): Promise<number> {
   }
   const beam = intFlag('select', 'beam', flags.beam) ?? 1;
   const bins = intFlag('select', 'bins', flags.bins) ?? 15;
-  const { members, count, classes } = readProbabilities(requireFlag('select', flags, 'pool'));
+  const { members, count, classes } = readProbabilities(requireFlag('select', flags, 'pool'), { pool: true });
   const labels = readLabels(requireFlag('select', flags, 'labels'), count, classes);
   const trueProbs = members.map((probs) => trueClassProbabilities(probs, labels, classes));
 
+  // Without replacement at most K members can be chosen; with replacement (caruana) any number of picks.
+  const returned = method === 'caruana' ? size : Math.min(size, members.length);
+  if (returned < size) console.error(`nes select: the pool has ${members.length} members, so the ensemble has ${returned}, not ${size}`);
   let chosen: number[];
   let weights: number[] | undefined;
   if (method === 'caruana') {
-    const selection = caruanaSelect(trueProbs, size);
+    const selection = caruanaSelect(trueProbs, returned);
     chosen = selection.members;
     weights = selection.weights;
   } else {
-    chosen = method === 'top' ? topSelect(trueProbs, size) : forwardSelect(trueProbs, size, { beam });
+    chosen = method === 'top' ? topSelect(trueProbs, returned) : forwardSelect(trueProbs, returned, { beam });
   }
   // With replacement the chosen list repeats members, which weights them by their counts.
   const metrics = evaluateEnsemble(
@@ -61,7 +66,8 @@ export async function selectCommand(args: string[]): Promise<number> {
   );
   const output = {
     method,
-    size,
+    size: returned,
+    ...(returned < size ? { requestedSize: size } : {}),
     ...(method === 'forward' ? { beam } : {}),
     members: chosen,
     ...(weights ? { weights } : {}),

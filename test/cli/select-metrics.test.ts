@@ -69,3 +69,39 @@ test('nes metrics: one model, and members with diversity metrics', async () => {
   assert.equal(all.memberMetrics.length, 3);
   assert.ok(all.disagreement > 0);
 });
+
+test('nes select refuses one model as a pool and reports the size it really returned', async () => {
+  const single = join(dir, 'one-model.npy');
+  writeNpy(single, { dtype: 'float32', shape: [4, 2], data: Float32Array.from(pool[0]!) });
+  const flat = await runCli(['select', '--pool', single, '--labels', labelsPath, '--size', '2']);
+  assert.equal(flat.code, 2);
+  assert.match(flat.stderr, /shape \(4, 2\) is one model's predictions; a pool is \(K, N, C\)/);
+
+  const tooMany = await runCli(['select', '--pool', poolPath, '--labels', labelsPath, '--size', '10']);
+  assert.equal(tooMany.code, 0, tooMany.stderr);
+  const output = JSON.parse(tooMany.stdout);
+  assert.equal(output.members.length, 3);
+  assert.equal(output.size, 3);
+  assert.equal(output.requestedSize, 10);
+  assert.match(tooMany.stderr, /the pool has 3 members, so the ensemble has 3, not 10/);
+  const caruana = JSON.parse((await runCli(['select', '--pool', poolPath, '--labels', labelsPath, '--size', '10', '--method', 'caruana'])).stdout);
+  assert.equal(caruana.size, 10);
+  assert.equal(caruana.members.length, 10);
+});
+
+test('nes metrics and nes select refuse rows that are not probability distributions, with the softmax hint', async () => {
+  const doubled = join(dir, 'doubled.npy');
+  writeNpy(doubled, { dtype: 'float32', shape: [4, 2], data: Float32Array.from(pool[0]!.map((p) => Math.min(1, 2 * p))) });
+  const metrics = await runCli(['metrics', '--probs', doubled, '--labels', labelsPath]);
+  assert.equal(metrics.code, 2);
+  assert.match(metrics.stderr, /row 0 sums to 1\.20000, not 1: rows must be probability distributions; if these are logits, apply a softmax/);
+  const logits = join(dir, 'logits.npy');
+  writeNpy(logits, { dtype: 'float64', shape: [3, 4, 2], data: Float64Array.from(pool.flat().map((p) => Math.log(p))) });
+  const select = await runCli(['select', '--pool', logits, '--labels', labelsPath, '--size', '2']);
+  assert.equal(select.code, 2);
+  assert.match(select.stderr, /is not a probability in \[0, 1\]; if these are logits, apply a softmax/);
+  // float32 rounding of a real softmax stays well inside the tolerance.
+  const rounded = join(dir, 'rounded.npy');
+  writeNpy(rounded, { dtype: 'float32', shape: [4, 2], data: Float32Array.from(pool[0]!.map((p, i) => (i % 2 === 0 ? p + 1e-5 : p))) });
+  assert.equal((await runCli(['metrics', '--probs', rounded, '--labels', labelsPath])).code, 0);
+});
