@@ -1,15 +1,15 @@
 import { exportEnsemble } from '../export/export-ensemble.js';
-import { runFolder } from '../run/run-folder.js';
+import { findRun } from '../run/run-folder.js';
 import { intFlag, parseFlags, requireFlag } from './args.js';
 
-export const exportHelp = `Usage: nes export --run ID --out DIR [--method M] [--size N] [--severity S] [--runs-dir runs]
+export const exportHelp = `Usage: nes export --run RUN --out DIR [--method M] [--size N] [--severity S] [--runs-dir runs]
 
 Writes a chosen ensemble of a finished run as a self-contained folder: members/<i>/model.json +
 weights.bin (tfjs layers models) and ensemble.json (genotypes, weights, input shape, normalisation,
 class names, training config, and the metrics it was selected with). Load it with
 loadEnsemble(DIR) or "nes predict --model DIR".
 
-  --run ID         run folder name under --runs-dir
+  --run RUN        the run: its id (a folder under --runs-dir) or its folder (runs/<id>, a path)
   --out DIR        folder to create (must not exist, or be empty)
   --method M       search method whose ensemble to export (default: the run's first)
   --size N         ensemble size M (default: the largest)
@@ -29,9 +29,10 @@ export async function exportCommand(args: string[]): Promise<number> {
     console.log(exportHelp);
     return 0;
   }
-  const run = runFolder(flags['runs-dir'] ?? 'runs', requireFlag('export', flags, 'run'));
+  const out = requireFlag('export', flags, 'out');
+  const run = findRun(requireFlag('export', flags, 'run'), flags['runs-dir']);
   const manifest = await exportEnsemble(run.dir, {
-    out: requireFlag('export', flags, 'out'),
+    out,
     method: flags.method,
     size: intFlag('export', 'size', flags.size),
     severity: intFlag('export', 'severity', flags.severity, 0),

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { loadConfiguredDataset } from '../data/configured-dataset.js';
 import { readConfigFile, resolveConfig } from '../run/config.js';
-import { openRun } from '../run/run-folder.js';
+import { findRun } from '../run/run-folder.js';
 import { runSearch } from '../search/run-search.js';
 import { loadConfigInputs } from '../search/config-inputs.js';
 import { initEngine, type ActiveEngine } from '../train/engine.js';
@@ -15,7 +15,7 @@ import { printSummary } from './summary.js';
 import { writeReport } from '../report/write-report.js';
 
 export const searchHelp = `Usage: nes search [--config FILE] [flags]
-       nes search --resume runs/<id> [--workers W] [--backend ENGINE] [--quiet]
+       nes search --resume RUN [--workers W] [--backend ENGINE] [--quiet]
 
 Trains candidate networks, selects ensembles by validation NLL and evaluates them on test data.
 Flags override the config file; every setting has a default (see README, "Configuration").
@@ -38,8 +38,9 @@ Flags override the config file; every setting has a default (see README, "Config
   --seed S             seed of every random choice
   --runs-dir DIR       where run folders go (default: runs)
   --run-id ID          name of the run folder (default: time stamp + random suffix)
-  --resume DIR         go on with an interrupted run: replays its journal, keeps every finished
-                       training, retrains only those that were in flight (config from the run)
+  --resume RUN         go on with an interrupted run (its id under --runs-dir, or its folder):
+                       replays its journal, keeps every finished training, retrains only those
+                       that were in flight (config from the run)
   --quiet              no per-epoch lines
   -h, --help           this help`;
 
@@ -69,13 +70,13 @@ export async function searchCommand(args: string[]): Promise<number> {
     return 0;
   }
   if (flags.resume !== undefined) {
-    const allowed = new Set(['resume', 'workers', 'backend', 'quiet', 'help']);
+    const allowed = new Set(['resume', 'runs-dir', 'workers', 'backend', 'quiet', 'help']);
     const extra = Object.keys(flags).filter((flag) => !allowed.has(flag));
     if (extra.length > 0) {
       throw new UsageError(`nes search --resume takes the config of the run; drop --${extra.join(', --')} (only --workers, --backend and --quiet may change)`);
     }
   }
-  const resumed = flags.resume === undefined ? undefined : openRun(flags.resume);
+  const resumed = flags.resume === undefined ? undefined : findRun(flags.resume, flags['runs-dir']);
   const raw = (resumed ? readConfigFile(resumed.configPath) : flags.config ? readConfigFile(flags.config) : {}) as Record<
     string,
     Record<string, unknown>

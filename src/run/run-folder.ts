@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, renameSync } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { NesConfig } from './config.js';
@@ -41,7 +41,8 @@ export function runFolder(runsDir: string, id: string): RunFolder {
   }
   const root = resolve(runsDir);
   const dir = join(root, id);
-  if (existsSync(dir) && !realpathSync(dir).startsWith(realpathSync(root) + sep)) {
+  const inside = existsSync(dir) ? relative(realpathSync(root), realpathSync(dir)) : id;
+  if (inside.startsWith('..') || isAbsolute(inside)) {
     throw new RunFolderError(`run folder ${dir} resolves outside ${root} (a symlink?); refusing to use it`);
   }
   return {
@@ -79,4 +80,18 @@ export function openRun(path: string): RunFolder {
     if (!existsSync(file)) throw new RunFolderError(`${path}: not a nes run folder (no ${basename(file)})`);
   }
   return run;
+}
+
+/**
+ * A run named the way a user names it: its folder (runs/<id>, an absolute path, ./<id>) or a bare
+ * id, looked up in runsDir. A bare id that is also a run folder in the current directory is taken
+ * from runsDir first, as a run id always was.
+ */
+export function findRun(ref: string, runsDir = 'runs'): RunFolder {
+  const looksLikePath = ref.includes('/') || ref.includes(sep) || ref === '.' || ref === '..';
+  if (looksLikePath) return openRun(ref);
+  const inRunsDir = runFolder(runsDir, ref);
+  if (existsSync(inRunsDir.dir)) return openRun(inRunsDir.dir);
+  if (existsSync(join(resolve(ref), 'journal.jsonl'))) return openRun(ref);
+  throw new RunFolderError(`no run "${ref}" in ${resolve(runsDir)}; give its folder (e.g. runs/${ref}) or --runs-dir`);
 }

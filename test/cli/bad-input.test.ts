@@ -92,7 +92,8 @@ const cases: [string, string[], RegExp][] = [
   ['resume of a folder that is not a run', ['search', '--resume', notARun], /not-a-run: not a nes run folder \(no config\.json\)/],
   ['journal damaged in the middle', ['search', '--resume', damagedRun], /journal\.jsonl: line 2 is damaged .*cannot be resumed safely/],
   ['run id that climbs out', ['search', '--config', config('climb', good), '--runs-dir', runsDir, '--run-id', '../escape'], /run id "\.\.\/escape" is not allowed/],
-  ['absolute run id', ['export', '--run', '/etc', '--out', join(dir, 'out'), '--runs-dir', runsDir], /run id "\/etc" is not allowed/],
+  ['a folder that is not a run, as --run', ['export', '--run', '/etc', '--out', join(dir, 'out'), '--runs-dir', runsDir], /\/etc: not a nes run folder \(no config\.json\)/],
+  ['an unknown run id', ['report', '--run', 'nope', '--runs-dir', runsDir], /no run "nope" in .*; give its folder \(e\.g\. runs\/nope\) or --runs-dir/],
   ['export of a run with no results', ['export', '--run', 'damaged', '--out', join(dir, 'out'), '--runs-dir', runsDir], /results\.json not found/],
   // CLI.
   ['unknown flag', ['search', '--budgett', '3'], /nes search: Unknown option '--budgett'/],

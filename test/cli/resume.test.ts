@@ -37,10 +37,14 @@ test('a search killed with SIGKILL at random moments resumes to the same pool as
   const rng = createRng('kill-moments');
   const journalPath = join(runsDir, 'killed', 'journal.jsonl');
   const start = ['search', '--config', configPath, '--runs-dir', runsDir, '--run-id', 'killed', '--quiet'];
-  const resume = ['search', '--resume', join(runsDir, 'killed'), '--quiet'];
+  // Resumes name the run by its folder and, every other time, by its id under --runs-dir.
+  const resumes = [
+    ['search', '--resume', join(runsDir, 'killed'), '--quiet'],
+    ['search', '--resume', 'killed', '--runs-dir', runsDir, '--quiet'],
+  ];
   let kills = 0;
   for (;;) {
-    const args = existsSync(journalPath) ? resume : start;
+    const args = existsSync(journalPath) ? resumes[kills % 2]! : start;
     if (kills >= 10) {
       const last = await runCli(args);
       assert.equal(last.code, 0, last.stderr);

@@ -1,8 +1,8 @@
 import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { asFloat32, readNpy, writeNpy } from '../../src/data/npy.js';
 import { exportCommand } from '../../src/cli/export-command.js';
 import { predictCommand } from '../../src/cli/predict-command.js';
@@ -30,6 +30,10 @@ describe('nes export / nes predict', () => {
     const out = join(work, 'ensemble');
     assert.equal(await exportCommand(['--run', fixture.id, '--runs-dir', join(work, 'runs'), '--out', out]), 0);
     assert.match(lines[0]!, /exported rs ensemble of size 2 \(2 distinct members, forward selection, severity 0\)/);
+    // The run may also be named by its folder, relative or absolute.
+    assert.equal(await exportCommand(['--run', fixture.runDir, '--out', join(work, 'by-path')]), 0);
+    assert.equal(await exportCommand(['--run', relative(process.cwd(), fixture.runDir), '--out', join(work, 'by-relative-path')]), 0);
+    assert.deepEqual(readdirSync(join(work, 'by-path')).sort(), readdirSync(out).sort());
 
     const inputPath = join(work, 'x.npy');
     writeNpy(inputPath, { dtype: 'uint8', shape: [fixture.test.count, 8, 8], data: fixture.test.images });
