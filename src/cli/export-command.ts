@@ -11,8 +11,9 @@ loadEnsemble(DIR) or "nes predict --model DIR".
 
   --run RUN        the run: its id (a folder under --runs-dir) or its folder (runs/<id>, a path)
   --out DIR        folder to create (must not exist, or be empty)
-  --method M       search method whose ensemble to export (default: the run's first)
-  --size N         ensemble size M (default: the largest)
+  --method M       search method whose ensemble to export
+  --size N         ensemble size M
+                   (what is not given: the ensemble with the best validation NLL)
   --severity S     shift severity the ensemble was chosen for (default: 0, clean)
   --runs-dir DIR   where run folders are (default: runs)`;
 
@@ -41,6 +42,12 @@ export async function exportCommand(args: string[]): Promise<number> {
   console.log(
     `exported ${source.method} ensemble of size ${source.size} (${members.length} distinct members, ${source.selection} selection, severity ${source.severity}) to ${flags.out}`,
   );
+  if (flags.method === undefined || flags.size === undefined) {
+    console.log(
+      `chosen as the best validation NLL (${metrics.validation.nll.toFixed(4)}) of the run's ensembles at severity ${source.severity}` +
+        `${flags.method === undefined ? '' : ` of ${source.method}`}${flags.size === undefined ? '' : ` of size ${source.size}`}; pick another with --method and --size`,
+    );
+  }
   console.log(`test NLL ${metrics.test.nll.toFixed(4)}, error ${(100 * metrics.test.error).toFixed(2)} %, ECE ${metrics.test.ece.toFixed(4)}`);
   return 0;
 }

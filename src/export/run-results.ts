@@ -27,34 +27,31 @@ export interface EnsembleChoice {
 }
 
 /**
- * The ensemble a user asked for. Defaults: the first method, the largest size, severity 0.
- * Unknown method, size or severity → an error listing what exists.
+ * The ensemble a user asked for. What is not given is chosen by validation NLL at the severity
+ * (default 0): with neither method nor size, the best ensemble of the whole run; with one of
+ * them, the best of the rest. Unknown method, size or severity → an error listing what exists.
  */
 export function chooseEnsemble(results: SearchResults, choice: EnsembleChoice = {}): EnsembleResult {
   const methods = Object.keys(results.methods);
   if (methods.length === 0) throw new EnsembleInputError(`run ${results.run} holds no method results`);
-  const method = choice.method ?? methods[0]!;
-  const entry = results.methods[method];
-  if (!entry) {
-    throw new EnsembleInputError(`run ${results.run} has no method "${method}"; it has: ${methods.join(', ')}`);
+  if (choice.method !== undefined && !results.methods[choice.method]) {
+    throw new EnsembleInputError(`run ${results.run} has no method "${choice.method}"; it has: ${methods.join(', ')}`);
   }
   const severity = choice.severity ?? 0;
-  const severities = sortedUnique(entry.ensembles.map((e) => e.severity ?? 0));
-  if (!severities.includes(severity)) {
-    throw new EnsembleInputError(
-      `run ${results.run}, method ${method}: no ensembles at severity ${severity}; severities: ${severities.join(', ') || 'none'}`,
-    );
+  const inMethods = (choice.method === undefined ? methods : [choice.method]).flatMap((m) => results.methods[m]!.ensembles);
+  const atSeverity = inMethods.filter((e) => (e.severity ?? 0) === severity);
+  const where = `run ${results.run}${choice.method === undefined ? '' : `, method ${choice.method}`}`;
+  if (atSeverity.length === 0) {
+    const severities = sortedUnique(inMethods.map((e) => e.severity ?? 0));
+    throw new EnsembleInputError(`${where}: no ensembles at severity ${severity}; severities: ${severities.join(', ') || 'none'}`);
   }
-  const atSeverity = entry.ensembles.filter((e) => (e.severity ?? 0) === severity);
-  const sizes = sortedUnique(atSeverity.map((e) => e.size));
-  const size = choice.size ?? sizes[sizes.length - 1]!;
-  const ensemble = atSeverity.find((e) => e.size === size);
-  if (!ensemble) {
-    throw new EnsembleInputError(
-      `run ${results.run}, method ${method}, severity ${severity}: no ensemble of size ${size}; sizes: ${sizes.join(', ')}`,
-    );
+  const candidates = choice.size === undefined ? atSeverity : atSeverity.filter((e) => e.size === choice.size);
+  if (candidates.length === 0) {
+    const sizes = sortedUnique(atSeverity.map((e) => e.size));
+    throw new EnsembleInputError(`${where}, severity ${severity}: no ensemble of size ${choice.size}; sizes: ${sizes.join(', ')}`);
   }
-  return ensemble;
+  // Ties keep the first listed (methods in run order, sizes ascending): the smaller ensemble.
+  return candidates.reduce((best, e) => (e.validation.nll < best.validation.nll ? e : best));
 }
 
 /**

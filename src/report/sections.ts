@@ -107,7 +107,7 @@ export function bestEnsemble(ctx: ReportContext): EnsembleResult | undefined {
 export async function reliabilitySection(ctx: ReportContext): Promise<string> {
   const best = bestEnsemble(ctx);
   if (!best) return `<section id="reliability"><h2>(c) Reliability</h2>${note(`No ensemble of size M = ${ctx.size}.`)}</section>`;
-  const intro = `<p>Best ensemble by validation NLL: <b>${escapeHtml(best.method)}</b>, M = ${best.size} (${escapeHtml(best.selection)} selection), ${ctx.eceBins} bins.</p>`;
+  const intro = `<p>The ensemble of M = ${best.size} with the best validation NLL: <b>${escapeHtml(best.method)}</b> (${escapeHtml(best.selection)} selection), ${ctx.eceBins} bins.</p>`;
   const parts: string[] = [];
   for (const severity of [0, 5]) {
     if (ctx.labels.labels === undefined) {

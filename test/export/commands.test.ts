@@ -30,6 +30,7 @@ describe('nes export / nes predict', () => {
     const out = join(work, 'ensemble');
     assert.equal(await exportCommand(['--run', fixture.id, '--runs-dir', join(work, 'runs'), '--out', out]), 0);
     assert.match(lines[0]!, /exported rs ensemble of size 2 \(2 distinct members, forward selection, severity 0\)/);
+    assert.match(lines[1]!, /chosen as the best validation NLL \(\d\.\d{4}\) of the run's ensembles at severity 0; pick another with --method and --size/);
     // The run may also be named by its folder, relative or absolute.
     assert.equal(await exportCommand(['--run', fixture.runDir, '--out', join(work, 'by-path')]), 0);
     assert.equal(await exportCommand(['--run', relative(process.cwd(), fixture.runDir), '--out', join(work, 'by-relative-path')]), 0);

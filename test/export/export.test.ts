@@ -10,6 +10,7 @@ import { averageProbs } from '../../src/evaluate/metrics.js';
 import { exportEnsemble } from '../../src/export/export-ensemble.js';
 import { loadEnsemble } from '../../src/export/load-ensemble.js';
 import { manifestProblems } from '../../src/export/ensemble-schema.js';
+import { distinctMembers } from '../../src/export/run-results.js';
 import { testPredictionsPath } from '../../src/report/run-files.js';
 import { PACKAGE_ROOT } from '../../src/version.js';
 import { buildFixtureRun, type FixtureRun } from './fixtures.js';
@@ -58,31 +59,37 @@ describe('exportEnsemble + loadEnsemble', () => {
     assert.equal(backendAfterLoad('cpu'), 'cpu');
   });
 
-  test('defaults to the first method and the largest size; predictions equal the cached ones', async () => {
+  test('defaults to the ensemble with the best validation NLL of the run; predictions equal the cached ones', async () => {
     const out = join(work, 'export-default');
     const manifest = await exportEnsemble(fixture.runDir, { out });
-    const ensemble = fixture.results.methods.rs!.ensembles.find((e) => e.size === 3 && e.severity === 0)!;
-    assert.equal(manifest.source.method, 'rs');
-    assert.equal(manifest.source.size, 3);
+    const clean = Object.values(fixture.results.methods).flatMap((m) => m.ensembles.filter((e) => e.severity === 0));
+    const ensemble = clean.reduce((best, e) => (e.validation.nll < best.validation.nll ? e : best));
+    assert.ok(clean.every((e) => e.validation.nll >= manifest.metrics.validation.nll), 'no clean ensemble of the run is better');
+    assert.equal(manifest.source.method, ensemble.method);
+    assert.equal(manifest.source.size, ensemble.size);
     assert.equal(manifest.source.severity, 0);
-    assert.equal(manifest.source.selection, 'forward');
-    assert.deepEqual(manifest.members.map((m) => m.trialId), ensemble.members);
+    assert.equal(manifest.source.selection, ensemble.selection);
+    assert.deepEqual(manifest.members.map((m) => m.trialId), distinctMembers(ensemble).map((m) => m.trialId));
     assert.deepEqual(manifest.metrics.validation, ensemble.validation);
+    // With a method given, the best size of that method.
+    const rsBest = fixture.results.methods.rs!.ensembles.filter((e) => e.severity === 0).reduce((best, e) => (e.validation.nll < best.validation.nll ? e : best));
+    const rs = await exportEnsemble(fixture.runDir, { out: join(work, 'export-rs'), method: 'rs' });
+    assert.equal(rs.source.size, rsBest.size);
     assert.deepEqual(manifest.input.shape, [8, 8, 1]);
     assert.deepEqual(manifest.classNames, fixture.results.dataset.classNames);
     for (const member of manifest.members) {
       assert.ok(existsSync(join(out, member.path, 'model.json')));
       assert.ok(existsSync(join(out, member.path, 'weights.bin')));
-      assert.ok(Math.abs(member.weight - 1 / 3) < 1e-12);
     }
+    assert.deepEqual(manifest.members.map((m) => m.weight), distinctMembers(ensemble).map((m) => m.weight));
     assert.deepEqual(manifestProblems(JSON.parse(readFileSync(join(out, 'ensemble.json'), 'utf8'))), []);
 
     const loaded = await loadEnsemble(out);
     try {
       const prediction = await loaded.predict(fixture.test.images);
-      const expected = cachedEnsembleProbs('rs', ensemble.members, ensemble.weights);
+      const expected = cachedEnsembleProbs(ensemble.method, ensemble.members, ensemble.weights);
       assertClose(prediction.meanProbs, expected, 1e-5);
-      assert.equal(prediction.memberProbs.length, 3);
+      assert.equal(prediction.memberProbs.length, distinctMembers(ensemble).length);
       assert.equal(prediction.predictedClass.length, fixture.test.count);
       for (let i = 0; i < fixture.test.count; i++) {
         assert.ok(prediction.mutualInformation[i]! >= 0);
