@@ -2,7 +2,7 @@ import type { SearchResults } from '../search/results.js';
 
 /** The end-of-run table: each chosen ensemble and the best single member, on the test split. */
 export function printSummary(results: SearchResults): void {
-  const rows: string[][] = [['method', 'M', 'shift', 'test NLL', 'error', 'ECE', 'members (trial ids)']];
+  const rows: string[][] = [['method', 'M', 'severity', 'test NLL', 'error %', 'ECE', 'members (trial ids)']];
   for (const [method, outcome] of Object.entries(results.methods)) {
     for (const ensemble of outcome.ensembles) {
       rows.push([
@@ -11,13 +11,13 @@ export function printSummary(results: SearchResults): void {
         String(ensemble.severity),
         ensemble.test.nll.toFixed(4),
         percent(ensemble.test.error),
-        percent(ensemble.test.ece),
+        ensemble.test.ece.toFixed(4),
         ensemble.members.join(' '),
       ]);
     }
     if (outcome.bestMember) {
       const best = outcome.bestMember;
-      rows.push([method, 'best', '0', best.test.nll.toFixed(4), percent(best.test.error), percent(best.test.ece), `${best.trialId} (${best.genotypeId})`]);
+      rows.push([method, 'best', '0', best.test.nll.toFixed(4), percent(best.test.error), best.test.ece.toFixed(4), `${best.trialId} (${best.genotypeId})`]);
     }
     if (outcome.failed.length > 0) {
       rows.push([method, 'failed', '', '', '', '', outcome.failed.map((f) => `${f.trialId}: ${f.reason}`).join('; ')]);
@@ -29,9 +29,9 @@ export function printSummary(results: SearchResults): void {
     console.log(row.map((cell, column) => (column >= 2 && column <= 5 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd());
     if (index === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   });
-  console.log(`\n${results.seconds.toFixed(0)} s on ${results.workers} worker(s), engine ${results.engine}; "best" = best single network by validation NLL;\nshift = corruption severity of the test data (0 = clean), ensembles selected on validation data at that severity`);
+  console.log(`\n${results.seconds.toFixed(0)} s on ${results.workers} worker(s), engine ${results.engine}; "best" = best single network by validation NLL;\nseverity = corruption severity of the test data (0 = clean), ensembles selected on validation data at that severity;\nerror in percent, ECE as a fraction (as in the report; results.json holds fractions throughout)`);
 }
 
 function percent(value: number): string {
-  return `${(100 * value).toFixed(2)}%`;
+  return (100 * value).toFixed(2);
 }

@@ -20,6 +20,9 @@ test('nes search runs NES-RS end to end on the embedded data and records everyth
   const result = await runCli(['search', '--config', configPath, '--runs-dir', join(dir, 'runs'), '--run-id', 'tiny', '--quiet']);
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /engine: /);
+  // One convention everywhere: "severity", error in percent, ECE as a fraction.
+  assert.match(result.stdout, /method\s+M\s+severity\s+test NLL\s+error %\s+ECE\s+members/);
+  assert.match(result.stdout, /\nrs\s+2\s+0\s+\d\.\d{4}\s+\d+\.\d{2}\s+0\.\d{4}\s/);
 
   const runDir = join(dir, 'runs', 'tiny');
   const results = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8'));
