@@ -43,7 +43,9 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
   const history = options.resume ? readJournal(run.journalPath, { repair: true }) : undefined;
   const journal = new Journal(run.journalPath);
   const started = Date.now();
-  const macro: MacroConfig = { ...space.macro, ...config.macro };
+  // Unset macro settings come from the space's preset for the data set (darts: "cifar10" is the
+  // paper's 8 cells × 16 channels), then from the space's default network.
+  const macro: MacroConfig = { ...space.macro, ...space.presets?.[config.dataset.name], ...config.macro };
   const labels: Labels = {
     validation: dataset.validation.labels,
     test: dataset.test.labels,
