@@ -40,6 +40,7 @@ export { nll, errorRate, brier, averageProbs, ece, reliability, type Reliability
 // Data.
 export { readNpy, writeNpy, parseNpy, encodeNpy, type NpyArray, type NpyDtype } from './data/npy.js';
 export { loadFashionMnist, type FashionMnistOptions } from './data/fashion-mnist.js';
+export { loadCifar10, loadCifar100, type CifarOptions } from './data/cifar.js';
 export { loadNpyDataset } from './data/npy-dataset.js';
 export { DataFormatError } from './data/errors.js';
 export type { DatasetSplits, LabelledImages } from './data/types.js';

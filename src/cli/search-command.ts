@@ -27,8 +27,11 @@ Flags override the config file; every setting has a default (see README, "Config
   --epochs E           training epochs per network
   --batch-size B       training batch size
   --space NAME|FILE    search space: darts, nb201 or a path to a space JSON
-  --data-dir DIR       folder with the official Fashion-MNIST files (default: embedded subset)
+  --data-dir DIR       folder with the official Fashion-MNIST files (default: embedded subset), or
+                       the CIFAR-10 / CIFAR-100 binary release for dataset.name cifar10 / cifar100
   --train-limit N      use a seeded, class-stratified sample of N training images
+  --test-data-dir DIR  the CIFAR-10-C / CIFAR-100-C release: test shift read from it instead of
+                       generated (shift.testDataDir)
   --workers W          parallel trainings (default: one per CPU core); with redis: trainings kept
                        queued or running (default 4; set it to the total worker slots)
   --executor NAME      local (threads on this machine; default) or redis (nes worker processes anywhere)
@@ -55,6 +58,7 @@ export async function searchCommand(args: string[]): Promise<number> {
     space: { type: 'string' },
     'data-dir': { type: 'string' },
     'train-limit': { type: 'string' },
+    'test-data-dir': { type: 'string' },
     workers: { type: 'string' },
     backend: { type: 'string' },
     seed: { type: 'string' },
@@ -94,6 +98,7 @@ export async function searchCommand(args: string[]): Promise<number> {
   if (flags['batch-size'] !== undefined) set(section('training'), 'batchSize', intFlag('search', 'batch-size', flags['batch-size']));
   if (flags['data-dir'] !== undefined) set(section('dataset'), 'dataDir', flags['data-dir']);
   if (flags['train-limit'] !== undefined) set(section('dataset'), 'trainLimit', intFlag('search', 'train-limit', flags['train-limit']));
+  if (flags['test-data-dir'] !== undefined) set(section('shift'), 'testDataDir', flags['test-data-dir']);
   if (flags.workers !== undefined) set(section('execution'), 'workers', intFlag('search', 'workers', flags.workers));
   if (flags.backend !== undefined) set(section('execution'), 'engine', flags.backend);
   if (flags.redis !== undefined) {
@@ -120,7 +125,8 @@ export async function executeSearch(
   const dataset = loadConfiguredDataset(config.dataset, config.seed, { shared: true });
   console.log(
     `data: ${dataset.name}, ${dataset.train.count} train / ${dataset.validation.count} validation / ${dataset.test.count} test images` +
-      (config.dataset.name === 'npy' ? ' (.npy files)' : config.dataset.dataDir ? ` from ${config.dataset.dataDir}` : ' (embedded subset)'),
+      (config.dataset.name === 'npy' ? ' (.npy files)' : config.dataset.dataDir ? ` from ${config.dataset.dataDir}` : ' (embedded subset)') +
+      (config.shift.testDataDir ? `; test shift from ${config.shift.testDataDir}` : ''),
   );
   const { run, results } = await runSearch({
     config,

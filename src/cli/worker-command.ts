@@ -20,7 +20,8 @@ trainings in progress first; a second signal stops at once (those jobs go to oth
   --device N            GPU for this process (sets CUDA_VISIBLE_DEVICES=N before tfjs-node-gpu loads;
                         start one worker process per GPU)
   --backend ENGINE      auto, tfjs-node-gpu, webgpu, tfjs-node, wasm or cpu (default: the coordinator's engine)
-  --data-dir DIR        this machine's folder with the Fashion-MNIST files, if the run used --data-dir
+  --data-dir DIR        this machine's folder with the Fashion-MNIST or CIFAR files, if the run used --data-dir
+  --test-data-dir DIR   this machine's CIFAR-10-C / CIFAR-100-C folder, if the run used --test-data-dir
   --prefix P            Redis key prefix, as the coordinator's (default: nes)
   --lock-seconds S      job lock, renewed every S/2 s while training; a worker that dies loses its
                         job after at most S + stalled-seconds (default 30)
@@ -37,6 +38,7 @@ export async function workerCommand(args: string[], hooks: Pick<RedisWorkerOptio
     device: { type: 'string' },
     backend: { type: 'string' },
     'data-dir': { type: 'string' },
+    'test-data-dir': { type: 'string' },
     prefix: { type: 'string' },
     'lock-seconds': { type: 'string' },
     'stalled-seconds': { type: 'string' },
@@ -76,6 +78,7 @@ export async function workerCommand(args: string[], hooks: Pick<RedisWorkerOptio
     concurrency: intFlag('worker', 'concurrency', flags.concurrency),
     engine: flags.backend,
     dataDir: flags['data-dir'],
+    testDataDir: flags['test-data-dir'],
     lockMs: seconds('lock-seconds'),
     stalledIntervalMs: seconds('stalled-seconds'),
     maxStalledCount: intFlag('worker', 'max-stalled', flags['max-stalled'], 0),

@@ -1,3 +1,4 @@
+import { cifarNotEmbedded, loadCifar10, loadCifar100 } from './cifar.js';
 import { DataFormatError } from './errors.js';
 import { loadFashionMnist } from './fashion-mnist.js';
 import { channelStatistics, toShared } from './images.js';
@@ -5,9 +6,12 @@ import { loadNpyDataset } from './npy-dataset.js';
 import { sampleStratified, splitStratified } from './split.js';
 import type { DatasetSplits, LabelledImages } from './types.js';
 
-/** The `dataset` section of a config: Fashion-MNIST (embedded or official files) or .npy files. */
+/** The `dataset` section of a config: Fashion-MNIST (embedded or official files), CIFAR-10/100 or .npy files. */
 export type DatasetConfig =
   | { name: 'fashion-mnist'; dataDir?: string; trainLimit?: number }
+  | { name: 'cifar10'; dataDir: string; trainLimit?: number }
+  /** labels: the fine (100 classes, the default) or the coarse labels (20 superclasses). */
+  | { name: 'cifar100'; dataDir: string; trainLimit?: number; labels?: 'fine' | 'coarse' }
   | {
       name: 'npy';
       train: { images: string; labels: string };
@@ -23,6 +27,11 @@ export type DatasetConfig =
 export function loadConfiguredDataset(dataset: DatasetConfig, seed: number, options: { shared?: boolean } = {}): DatasetSplits {
   if (dataset.name === 'fashion-mnist') {
     return loadFashionMnist({ dataDir: dataset.dataDir, seed, shared: options.shared, trainLimit: dataset.trainLimit });
+  }
+  if (dataset.name === 'cifar10' || dataset.name === 'cifar100') {
+    if (!dataset.dataDir) throw new DataFormatError('dataset.dataDir', cifarNotEmbedded(dataset.name));
+    const cifar = { dataDir: dataset.dataDir, seed, shared: options.shared, trainLimit: dataset.trainLimit };
+    return dataset.name === 'cifar10' ? loadCifar10(cifar) : loadCifar100({ ...cifar, labels: dataset.labels });
   }
   const load = (pair: { images: string; labels: string }) => loadNpyDataset(pair.images, pair.labels, 256);
   const full = load(dataset.train);

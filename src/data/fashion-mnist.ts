@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DataFormatError } from './errors.js';
 import { channelStatistics, toShared } from './images.js';
 import { readIdxPair } from './idx.js';
-import { sampleStratified, sliceImages } from './split.js';
+import { limitTrainingSet, sliceImages } from './split.js';
 import { PACKAGE_ROOT } from '../version.js';
 import type { DatasetSplits, LabelledImages } from './types.js';
 
@@ -111,13 +111,7 @@ function checkSize(path: string, set: LabelledImages): void {
 
 export function loadFashionMnist(options: FashionMnistOptions = {}): DatasetSplits {
   const splits = options.dataDir === undefined ? loadEmbedded() : loadOfficial(options.dataDir);
-  let train = splits.train;
-  if (options.trainLimit !== undefined) {
-    if (!Number.isInteger(options.trainLimit) || options.trainLimit < 1) {
-      throw new RangeError(`trainLimit must be a positive integer, got ${options.trainLimit}`);
-    }
-    if (options.trainLimit < train.count) train = sampleStratified(train, options.trainLimit, options.seed ?? 0);
-  }
+  const train = limitTrainingSet(splits.train, options.trainLimit, options.seed ?? 0);
   const share = options.shared ? toShared : (set: LabelledImages) => set;
   return {
     name: options.dataDir === undefined ? 'fashion-mnist-subset' : 'fashion-mnist',

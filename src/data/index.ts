@@ -1,4 +1,4 @@
-/** Data loading: .npy and IDX files, Fashion-MNIST with the NES split, seeded stratified splits. */
+/** Data loading: .npy, IDX and CIFAR binary files, Fashion-MNIST and CIFAR-10/100 with the NES split, seeded stratified splits. */
 export { DataFormatError } from './errors.js';
 export type { DatasetSplits, LabelledImages } from './types.js';
 export {
@@ -20,6 +20,8 @@ export {
   loadFashionMnist,
   type FashionMnistOptions,
 } from './fashion-mnist.js';
+export { CIFAR10_FILES, CIFAR100_FILES, cifarValidationStart, loadCifar10, loadCifar100, type CifarOptions } from './cifar.js';
+export { parseCifarRecords, readCifarRecords } from './cifar-binary.js';
 export { loadNpyDataset } from './npy-dataset.js';
 export { channelStatistics, toShared } from './images.js';
 export { proportionalQuotas, sampleStratified, splitStratified, stratifiedIndices, subsetImages } from './split.js';

@@ -98,6 +98,36 @@ export function parseNpy(buf: Uint8Array, source = '<npy buffer>'): NpyArray {
   const fail = (problem: string): never => {
     throw new DataFormatError(source, problem);
   };
+  const { dtype, shape, dataStart, dataBytes: expectedBytes } = parseNpyHeader(buf, source);
+  const actualBytes = buf.length - dataStart;
+  if (actualBytes !== expectedBytes) {
+    const problem = actualBytes < expectedBytes ? 'truncated data' : 'trailing bytes after data';
+    fail(`${problem}: expected ${expectedBytes} bytes for ${dtype} ${formatShape(shape)}, got ${actualBytes}`);
+  }
+  const length = elementCount(shape);
+  // Copy into a fresh buffer: the data offset is not necessarily aligned for the typed array.
+  const copy = new ArrayBuffer(expectedBytes);
+  new Uint8Array(copy).set(buf.subarray(dataStart, dataStart + expectedBytes));
+  const data = DTYPES[dtype].make(copy, length);
+  if (dtype === 'bool' && (data as Uint8Array).some((value) => value > 1)) {
+    fail('bool array holds bytes other than 0 and 1');
+  }
+  return { dtype, shape, data };
+}
+
+/** What the header of a .npy file says; the data is `dataBytes` bytes from byte `dataStart` on. */
+export interface NpyHeader {
+  dtype: NpyDtype;
+  shape: number[];
+  dataStart: number;
+  dataBytes: number;
+}
+
+/** Parses the header at the start of `buf` (which may hold the header only). */
+export function parseNpyHeader(buf: Uint8Array, source = '<npy buffer>'): NpyHeader {
+  const fail = (problem: string): never => {
+    throw new DataFormatError(source, problem);
+  };
   if (buf.length < 10 || MAGIC.some((byte, i) => buf[i] !== byte)) {
     fail('not a .npy file: bad magic (expected the bytes "\\x93NUMPY" at the start)');
   }
@@ -122,23 +152,7 @@ export function parseNpy(buf: Uint8Array, source = '<npy buffer>'): NpyArray {
   // Version 3.0 allows utf8 in the header; ascii/latin1 headers decode the same way.
   const header = new TextDecoder('utf-8').decode(buf.subarray(headerStart, dataStart));
   const { dtype, shape } = parseHeader(header, fail);
-
-  const info = DTYPES[dtype];
-  const length = elementCount(shape);
-  const expectedBytes = length * info.bytes;
-  const actualBytes = buf.length - dataStart;
-  if (actualBytes !== expectedBytes) {
-    const problem = actualBytes < expectedBytes ? 'truncated data' : 'trailing bytes after data';
-    fail(`${problem}: expected ${expectedBytes} bytes for ${dtype} ${formatShape(shape)}, got ${actualBytes}`);
-  }
-  // Copy into a fresh buffer: the data offset is not necessarily aligned for the typed array.
-  const copy = new ArrayBuffer(expectedBytes);
-  new Uint8Array(copy).set(buf.subarray(dataStart, dataStart + expectedBytes));
-  const data = info.make(copy, length);
-  if (dtype === 'bool' && (data as Uint8Array).some((value) => value > 1)) {
-    fail('bool array holds bytes other than 0 and 1');
-  }
-  return { dtype, shape, data };
+  return { dtype, shape, dataStart, dataBytes: elementCount(shape) * DTYPES[dtype].bytes };
 }
 
 function parseHeader(header: string, fail: (problem: string) => never): { dtype: NpyDtype; shape: number[] } {

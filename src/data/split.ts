@@ -124,3 +124,13 @@ export function splitStratified(
   for (let i = 0; i < set.count; i++) if (!isValidation[i]) trainIndices.push(i);
   return { train: subsetImages(set, trainIndices), validation: subsetImages(set, validationIndices) };
 }
+
+/**
+ * `--train-limit`: a seeded stratified sample of `limit` training examples (the set itself when it
+ * has no more than that). Validation and test are left alone, so results stay comparable.
+ */
+export function limitTrainingSet(train: LabelledImages, limit: number | undefined, seed: number): LabelledImages {
+  if (limit === undefined) return train;
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`trainLimit must be a positive integer, got ${limit}`);
+  return limit < train.count ? sampleStratified(train, limit, seed) : train;
+}

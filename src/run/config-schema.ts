@@ -47,8 +47,9 @@ export const configSchema = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        name: { enum: ['fashion-mnist', 'npy'], default: 'fashion-mnist' },
-        dataDir: { type: 'string', minLength: 1, description: 'fashion-mnist: folder of the 4 official files' },
+        name: { enum: ['fashion-mnist', 'cifar10', 'cifar100', 'npy'], default: 'fashion-mnist' },
+        dataDir: { type: 'string', minLength: 1, description: 'fashion-mnist, cifar10, cifar100: folder of the official files' },
+        labels: { enum: ['fine', 'coarse'], description: 'cifar100: fine (100 classes; default) or coarse (20 superclasses) labels' },
         trainLimit: positiveInt,
         train: npyPair,
         validation: npyPair,
@@ -114,7 +115,13 @@ export const configSchema = {
           description: 'severities of validation and test data every member predicts; 0 = clean, must be listed',
         },
         validationSuite: { type: 'string', minLength: 1, default: 'validation' },
-        testSuite: { type: 'string', minLength: 1, default: 'test' },
+        // No schema default: a resolved config names exactly one test-shift source (see resolveConfig).
+        testSuite: { type: 'string', minLength: 1, description: 'corruptions generated for the test shift; default "test"' },
+        testDataDir: {
+          type: 'string',
+          minLength: 1,
+          description: 'folder of the CIFAR-10-C / CIFAR-100-C release: the test shift is read from it instead of generated',
+        },
       },
       default: {},
     },

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
+import { cifarNotEmbedded } from '../data/cifar.js';
 import type { DatasetConfig } from '../data/configured-dataset.js';
 import { configSchema, type ENGINES, type METHODS, type SELECTION_METHODS } from './config-schema.js';
 
@@ -25,7 +26,11 @@ export interface NesConfig {
   re: { population: number; parents: number; severities: number[] };
   deepens: { genotype: string };
   selection: { method: (typeof SELECTION_METHODS)[number]; beam: number };
-  shift: { severities: number[]; validationSuite: string; testSuite: string };
+  /**
+   * Test shift from one source: `testSuite` (corruptions generated, default "test") or
+   * `testDataDir` (the released CIFAR-10-C / CIFAR-100-C sets); a resolved config has exactly one.
+   */
+  shift: { severities: number[]; validationSuite: string; testSuite?: string; testDataDir?: string };
   evaluation: { eceBins: number; anytimeStep: number };
   execution: {
     engine: EngineChoice;
@@ -83,11 +88,22 @@ export function resolveConfig(raw: unknown): NesConfig {
   const dataset = resolved.dataset as Record<string, unknown>;
   if (dataset.name === 'npy') {
     for (const key of ['train', 'test']) if (!dataset[key]) problems.push(`/dataset/${key}: required for "npy" data: { "images": "X.npy", "labels": "Y.npy" }`);
-    if (dataset.dataDir) problems.push('/dataset/dataDir: only for "fashion-mnist"; give train/validation/test .npy files instead');
+    if (dataset.dataDir) problems.push('/dataset/dataDir: only for "fashion-mnist", "cifar10" and "cifar100"; give train/validation/test .npy files instead');
   } else {
     for (const key of ['train', 'validation', 'test', 'validationCount', 'classNames']) {
       if (dataset[key] !== undefined) problems.push(`/dataset/${key}: only for "npy" data; set "name": "npy" or remove it`);
     }
+  }
+  if (dataset.name === 'cifar10' || dataset.name === 'cifar100') {
+    if (!dataset.dataDir) problems.push(`/dataset/dataDir: ${cifarNotEmbedded(dataset.name)}`);
+  }
+  if (dataset.name === 'cifar100') dataset.labels ??= 'fine';
+  else if (dataset.labels !== undefined) problems.push('/dataset/labels: only for "cifar100" (its "fine" or "coarse" labels); remove it');
+  if (resolved.shift.testDataDir === undefined) resolved.shift.testSuite ??= 'test';
+  else if (resolved.shift.testSuite !== undefined) {
+    problems.push(
+      '/shift/testSuite: the test shift comes either from generated corruptions (testSuite) or from the released corrupted test sets (testDataDir); remove one',
+    );
   }
   if (!resolved.shift.severities.includes(0)) {
     problems.push('/shift/severities: must include 0 (clean data), e.g. [0, 1, 2, 3, 4, 5]');

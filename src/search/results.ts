@@ -5,6 +5,7 @@ import type { Genotype, MacroConfig } from '../space/types.js';
 import { NES_VERSION } from '../version.js';
 import type { AnytimePoint, EnsembleResult, MemberResult } from './evaluate-pool.js';
 import type { FailedTrial, MethodPool } from './pool.js';
+import { shiftSources, type ShiftSource } from './shifted-sets.js';
 
 /** runs/<id>/results.json: documented field by field in the README. */
 export interface SearchResults {
@@ -27,6 +28,8 @@ export interface SearchResults {
     /** Per-channel mean and std (0..1 pixel scale) the members were trained with: x/255 − mean, / std. */
     normalization: { mean: number[]; std: number[] };
   };
+  /** The severities evaluated and where each split's shifted images came from (generated suite or released folder). */
+  shift: { severities: number[]; validation: ShiftSource; test: ShiftSource };
   /** Macro settings of the trained networks (cells, channels, stem multiplier). */
   macro: MacroConfig;
   /** Training settings of every member. */
@@ -100,6 +103,7 @@ export function buildResults(input: {
       inputShape: [dataset.train.height, dataset.train.width, dataset.train.channels],
       normalization: dataset.normalization,
     },
+    shift: { severities: input.config.shift.severities, ...shiftSources(input.config.shift) },
     macro: input.macro,
     training: input.config.training,
     table: input.methods.flatMap(({ ensembles }) =>

@@ -10,6 +10,7 @@ import type { NesConfig } from '../run/config.js';
 import { Journal } from '../run/journal.js';
 import { JournalError, readJournal } from '../run/journal-reader.js';
 import { createRun, type RunFolder } from '../run/run-folder.js';
+import { resolveMacro } from '../space/macro.js';
 import type { MacroConfig } from '../space/types.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { runAskTellLoop } from './ask-tell-loop.js';
@@ -43,7 +44,7 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
   const history = options.resume ? readJournal(run.journalPath, { repair: true }) : undefined;
   const journal = new Journal(run.journalPath);
   const started = Date.now();
-  const macro: MacroConfig = { ...space.macro, ...config.macro };
+  const macro: MacroConfig = resolveMacro(space, config.dataset.name, config.macro);
   const labels: Labels = {
     validation: dataset.validation.labels,
     test: dataset.test.labels,

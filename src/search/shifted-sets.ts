@@ -1,31 +1,52 @@
+import { resolve } from 'node:path';
 import { toShared } from '../data/images.js';
 import type { DatasetSplits, LabelledImages } from '../data/types.js';
 import type { ImagesBySeverity, WorkerDataSets } from '../farm/types.js';
 import type { NesConfig } from '../run/config.js';
-import { corruptBatch, loadSuite, type Severity } from '../shift/index.js';
+import { corruptBatch, loadSuite, readReleasedTestShift, releasedTestKinds, type Severity } from '../shift/index.js';
+
+/** Where a split's shifted images come from, as results.json records it. */
+export type ShiftSource =
+  | { source: 'generated'; suite: string; kinds: string[] }
+  | { source: 'folder'; dir: string; kinds: string[] };
+
+export function shiftSources(shift: NesConfig['shift']): { validation: ShiftSource; test: ShiftSource } {
+  const generated = (suite: string): ShiftSource => ({ source: 'generated', suite, kinds: loadSuite(suite).kinds });
+  return {
+    validation: generated(shift.validationSuite),
+    test:
+      shift.testDataDir === undefined
+        ? generated(shift.testSuite ?? 'test')
+        : { source: 'folder', dir: resolve(shift.testDataDir), kinds: releasedTestKinds() },
+  };
+}
 
 /**
  * The data every member trains on and predicts: the training split, and the validation and test
  * splits at each configured severity (validation with the held-out validation suite, test with the
- * CIFAR-10-C test suite; at severity s each image gets one kind drawn uniformly, seeded). Computed
- * once per run, in SharedArrayBuffers so that worker threads share rather than copy them.
+ * CIFAR-10-C test suite, or read from the released CIFAR-10-C / CIFAR-100-C folder when
+ * shift.testDataDir is set; at severity s each image gets one kind drawn uniformly, seeded).
+ * Computed once per run, in SharedArrayBuffers so that worker threads share rather than copy them.
  */
 export function buildWorkerDataSets(dataset: DatasetSplits, config: Pick<NesConfig, 'seed' | 'shift'>): WorkerDataSets {
-  const shifted = (split: LabelledImages, suiteName: string, role: string): ImagesBySeverity => {
-    const suite = loadSuite(suiteName);
-    return Object.fromEntries(
+  const sources = shiftSources(config.shift);
+  const shifted = (split: LabelledImages, source: ShiftSource, role: string): ImagesBySeverity =>
+    Object.fromEntries(
       config.shift.severities.map((severity) => {
         if (severity === 0) return [0, toShared(split)];
-        const { images } = corruptBatch(split, { suite, severity: severity as Severity, seed: `${config.seed}:${role}:${severity}` });
+        const options = { severity: severity as Severity, seed: `${config.seed}:${role}:${severity}` };
+        const { images } =
+          source.source === 'folder'
+            ? readReleasedTestShift(source.dir, split, { ...options, kinds: source.kinds })
+            : corruptBatch(split, { ...options, suite: loadSuite(source.suite) });
         return [severity, toShared({ ...split, images })];
       }),
     );
-  };
   return {
     train: toShared(dataset.train),
     numClasses: dataset.numClasses,
     normalization: dataset.normalization,
-    validation: shifted(dataset.validation, config.shift.validationSuite, 'validation'),
-    test: shifted(dataset.test, config.shift.testSuite, 'test'),
+    validation: shifted(dataset.validation, sources.validation, 'validation'),
+    test: shifted(dataset.test, sources.test, 'test'),
   };
 }

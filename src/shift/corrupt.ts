@@ -51,6 +51,14 @@ export interface CorruptBatchOptions {
 export const CLEAN = 'clean';
 
 /**
+ * The kind of one image, uniform over `kinds`: the first draw of the image's generator
+ * (imageRng(seed, index)), so generated and released corrupted sets agree on it.
+ */
+export function drawKind(rng: Rng, kinds: readonly string[]): string {
+  return kinds[Math.floor(rng() * kinds.length)]!;
+}
+
+/**
  * Corrupts every image: at severity s ≥ 1 each image gets one kind drawn uniformly from the suite
  * (or `kind`), with a generator derived from (seed, indexOffset + index), so a given image
  * comes out the same however the data set is split into batches.
@@ -76,7 +84,7 @@ export function corruptBatch(batch: ImageBatch, options: CorruptBatchOptions): {
     }
     const rng = imageRng(seed, (options.indexOffset ?? 0) + index);
     // Draw the kind first, so the draw is the same whether or not `kind` is forced elsewhere.
-    const drawn = members.length > 0 ? members[Math.floor(rng() * members.length)]! : options.kind!;
+    const drawn = members.length > 0 ? drawKind(rng, members) : options.kind!;
     const kind = options.kind ?? drawn;
     const image = { data, height, width, channels };
     assertImageShape(image);

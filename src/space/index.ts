@@ -23,3 +23,4 @@ export { genotypeId, canonicalGenotypeJson } from './id.js';
 export { toDag, type DartsDags, type Nb201Dags, type StateLabel, type OpLabel, type CellGraph } from './dag.js';
 export { loadNamedGenotype, listNamedGenotypes } from './named.js';
 export { reductionCellIndices, nb201Edges, dartsStatesBefore, type Nb201Edge } from './cells.js';
+export { resolveMacro } from './macro.js';

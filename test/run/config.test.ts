@@ -85,4 +85,34 @@ test('the shipped configs are valid', async () => {
   const paper = resolveConfig(JSON.parse(readFileSync(join(dir, 'paper-fmnist.json'), 'utf8')));
   assert.equal(paper.budget, 400);
   assert.equal(paper.training.epochs, 15);
+  // The paper's CIFAR settings: 8 cells of 16 channels, 100 epochs, RE parents chosen at severities 0 and 5.
+  for (const name of ['cifar10', 'cifar100']) {
+    const cifar = resolveConfig(JSON.parse(readFileSync(join(dir, `paper-${name}.json`), 'utf8')));
+    assert.equal(cifar.dataset.name, name);
+    assert.deepEqual([cifar.budget, cifar.training.epochs, cifar.macro.cells, cifar.macro.channels], [400, 100, 8, 16], name);
+    assert.deepEqual(cifar.re.severities, [0, 5]);
+    assert.deepEqual(cifar.methods, paper.methods);
+  }
+});
+
+test('CIFAR data sets: the files are not embedded; labels is for cifar100 only, fine by default', () => {
+  const [problem] = problemsOf({ dataset: { name: 'cifar10' } });
+  assert.match(
+    problem!,
+    /^\/dataset\/dataDir: CIFAR-10 is not embedded in nes; download the "CIFAR-10 binary version \(suitable for C programs\)" from https:\/\/www\.cs\.toronto\.edu\/~kriz\/cifar\.html, extract it and set "dataDir" \(or --data-dir\)/,
+  );
+  assert.match(problemsOf({ dataset: { name: 'cifar100' } })[0]!, /CIFAR-100 is not embedded/);
+  assert.deepEqual(resolveConfig({ dataset: { name: 'cifar100', dataDir: 'c100' } }).dataset, { name: 'cifar100', dataDir: 'c100', labels: 'fine' });
+  assert.deepEqual(resolveConfig({ dataset: { name: 'cifar100', dataDir: 'c100', labels: 'coarse' } }).dataset, { name: 'cifar100', dataDir: 'c100', labels: 'coarse' });
+  assert.deepEqual(problemsOf({ dataset: { name: 'cifar10', dataDir: 'c10', labels: 'coarse' } }), ['/dataset/labels: only for "cifar100" (its "fine" or "coarse" labels); remove it']);
+  assert.match(problemsOf({ dataset: { name: 'cifar100', dataDir: 'c100', labels: 'medium' } })[0]!, /^\/dataset\/labels: "medium" is not allowed; use one of "fine", "coarse"/);
+  assert.match(problemsOf({ dataset: { name: 'cifar10', dataDir: 'c10', validationCount: 5 } })[0]!, /^\/dataset\/validationCount: only for "npy" data/);
+});
+
+test('the test shift has one source: generated corruptions (testSuite, default "test") or the released folder (testDataDir)', () => {
+  assert.deepEqual(resolveConfig({}).shift, { severities: [0, 1, 2, 3, 4, 5], validationSuite: 'validation', testSuite: 'test' });
+  assert.deepEqual(resolveConfig({ shift: { testDataDir: 'CIFAR-10-C' } }).shift, { severities: [0, 1, 2, 3, 4, 5], validationSuite: 'validation', testDataDir: 'CIFAR-10-C' });
+  const [problem] = problemsOf({ shift: { testDataDir: 'CIFAR-10-C', testSuite: 'test' } });
+  assert.match(problem!, /^\/shift\/testSuite: the test shift comes either from generated corruptions \(testSuite\) or from the released corrupted test sets \(testDataDir\); remove one/);
+  assert.match(problemsOf({ shift: { testDataDir: '' } })[0]!, /^\/shift\/testDataDir: /);
 });

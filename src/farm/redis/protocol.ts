@@ -47,11 +47,12 @@ export function jobIdFor(task: Pick<TrainTask, 'method' | 'trial'>): string {
 
 /**
  * Enough to rebuild a run's data sets on another machine, bit for bit: buildWorkerDataSets is
- * deterministic given the Fashion-MNIST files, the seed and the shift config. The fingerprint
- * (SHA-256 of every image, label and the normalisation) lets a worker prove it rebuilt the same data.
+ * deterministic given the data files, the seed and the shift config (with shift.testDataDir, the
+ * folder the test shift is read from). The fingerprint (SHA-256 of every image, label and the
+ * normalisation, shifted test images included) lets a worker prove it rebuilt the same data.
  */
 export interface DatasetReference {
-  /** The coordinator's dataset config; a worker may point a Fashion-MNIST dataDir elsewhere (--data-dir). */
+  /** The coordinator's dataset config; a worker may point its dataDir elsewhere (--data-dir). */
   dataset: DatasetConfig;
   seed: number;
   shift: NesConfig['shift'];

@@ -27,8 +27,10 @@ export interface RedisWorkerOptions {
   concurrency?: number;
   /** Engine to train with; default the coordinator's (named in each job). "auto" picks the best here. */
   engine?: string;
-  /** Where the Fashion-MNIST files are on this machine (overrides the coordinator's dataDir). */
+  /** Where the Fashion-MNIST or CIFAR files are on this machine (overrides the coordinator's dataDir). */
   dataDir?: string;
+  /** Where the CIFAR-10-C / CIFAR-100-C folder is on this machine (overrides the coordinator's shift.testDataDir). */
+  testDataDir?: string;
   /**
    * BullMQ job lock, renewed every lockMs/2 while a job trains. A worker that dies stops renewing;
    * its job is retaken once the lock has expired and a stalled check runs. Default 30 000 ms.
@@ -203,21 +205,21 @@ export class RedisTrainingWorker {
   }
 
   private async buildWorkspace(key: string, reference: DatasetReference, engine: string): Promise<Workspace> {
-    const dataDir = this.options.dataDir ?? (reference.dataset.name === 'fashion-mnist' ? reference.dataset.dataDir : undefined);
+    const dataDir = this.options.dataDir ?? (reference.dataset.name !== 'npy' ? reference.dataset.dataDir : undefined);
     const started = Date.now();
     let built: { data: WorkerDataSets; fingerprint: string };
     try {
-      built = await buildDataInThread(reference, dataDir);
+      built = await buildDataInThread(reference, dataDir, this.options.testDataDir);
     } catch (error) {
       throw new UnrecoverableError(
         `worker ${hostname()}: cannot rebuild the data set (${(error as Error).message}); ` +
-          `start the worker with --data-dir pointing at this machine's copy of the Fashion-MNIST files`,
+          `start the worker with --data-dir (and --test-data-dir, if the run reads a CIFAR-10-C folder) pointing at this machine's copy of the files`,
       );
     }
     if (built.fingerprint !== reference.fingerprint) {
       throw new UnrecoverableError(
         `worker ${hostname()}: the data rebuilt here (from ${dataDir ?? 'the embedded subset'}) differs from the coordinator's ` +
-          `(fingerprint ${built.fingerprint.slice(0, 12)} ≠ ${reference.fingerprint.slice(0, 12)}); use the same Fashion-MNIST files and nes version`,
+          `(fingerprint ${built.fingerprint.slice(0, 12)} ≠ ${reference.fingerprint.slice(0, 12)}); use the same data files and nes version`,
       );
     }
     this.log(
@@ -268,11 +270,15 @@ export class RedisTrainingWorker {
   }
 }
 
-async function buildDataInThread(reference: DatasetReference, dataDir: string | undefined): Promise<{ data: WorkerDataSets; fingerprint: string }> {
+async function buildDataInThread(
+  reference: DatasetReference,
+  dataDir: string | undefined,
+  testDataDir: string | undefined,
+): Promise<{ data: WorkerDataSets; fingerprint: string }> {
   const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   const pool = new Piscina({ filename: new URL(`./data-thread${extension}`, import.meta.url).href, minThreads: 0, maxThreads: 1 });
   try {
-    return (await pool.run({ reference, dataDir })) as { data: WorkerDataSets; fingerprint: string };
+    return (await pool.run({ reference, dataDir, testDataDir })) as { data: WorkerDataSets; fingerprint: string };
   } finally {
     await pool.destroy();
   }
