@@ -1,5 +1,6 @@
 import { DataFormatError } from '../data/errors.js';
-import { formatShape, readNpy, writeNpy } from '../data/npy.js';
+import { asFloat32, formatShape, readNpy, writeNpy } from '../data/npy.js';
+import { checkPixelRange, pixelRange } from '../export/pixel-range.js';
 import { loadEnsemble } from '../export/load-ensemble.js';
 import { ENGINE_NAMES, initEngine, type EngineName } from '../train/engine.js';
 import { intFlag, parseFlags, requireFlag } from './args.js';
@@ -7,8 +8,10 @@ import { UsageError } from './usage-error.js';
 
 export const predictHelp = `Usage: nes predict --model DIR --input X.npy --out P.npy [--json] [--backend ENGINE] [--batch-size B]
 
-Predicts with an exported ensemble (see "nes export"). X holds raw images, pixel values 0..255,
-uint8 (or float32), shape (N, H, W) or (N, H, W, C) matching the ensemble's input. Writes the
+Predicts with an exported ensemble (see "nes export"). X holds raw images, pixel values 0..255
+(uint8, or any integer or float dtype: float64 and int64 as NumPy writes them are converted), shape
+(N, H, W) or (N, H, W, C) matching the ensemble's input. Images scaled to 0..1, normalised images
+(negative values) and values above 255 are refused. Writes the
 ensemble's mean class probabilities, float32 (N, C), to P.
 
   --model DIR        exported ensemble folder (with ensemble.json)
@@ -56,11 +59,18 @@ export async function predictCommand(args: string[]): Promise<number> {
       const expected = channels === 1 ? `(N, ${height}, ${width}) or (N, ${height}, ${width}, 1)` : `(N, ${height}, ${width}, ${channels})`;
       throw new DataFormatError(inputPath, `shape ${formatShape(input.shape)}, expected ${expected} for this ensemble`);
     }
-    if (!(input.data instanceof Uint8Array && input.dtype === 'uint8') && !(input.data instanceof Float32Array)) {
-      throw new DataFormatError(inputPath, `dtype ${input.dtype}, expected uint8 (or float32) pixel values 0..255`);
+    if (input.dtype === 'bool') throw new DataFormatError(inputPath, 'dtype bool, expected pixel values 0..255 (uint8, or any integer or float dtype)');
+    // NumPy's defaults (float64, int64) and other numeric dtypes are converted; the range is checked either way.
+    const pixels = input.data instanceof Uint8Array && input.dtype === 'uint8' ? input.data : asFloat32(input);
+    if (!(pixels instanceof Uint8Array)) {
+      try {
+        checkPixelRange(pixelRange(pixels), inputPath, !input.dtype.startsWith('float'));
+      } catch (error) {
+        throw new DataFormatError(inputPath, (error as Error).message.replace(`${inputPath}: `, ''));
+      }
     }
     const count = input.shape[0]!;
-    const prediction = await ensemble.predict(input.data, count);
+    const prediction = await ensemble.predict(pixels, count);
     const classNames = ensemble.manifest.classNames;
     writeNpy(outPath, { dtype: 'float32', shape: [count, classNames.length], data: prediction.meanProbs });
     if (flags.json) {

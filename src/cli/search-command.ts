@@ -1,4 +1,7 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readRunResults } from '../export/run-results.js';
+import { readJournal } from '../run/journal-reader.js';
 import { loadConfiguredDataset } from '../data/configured-dataset.js';
 import { readConfigFile, resolveConfig } from '../run/config.js';
 import { findRun } from '../run/run-folder.js';
@@ -121,6 +124,14 @@ export async function executeSearch(
   config: NesConfig,
   options: { engine: ActiveEngine; runsDir: string; runId?: string; resume?: RunFolder; quiet?: boolean },
 ): Promise<{ run: RunFolder; results: SearchResults }> {
+  const finished = options.resume && finishedAt(options.resume);
+  if (options.resume && finished) {
+    console.log(`run ${options.resume.id} finished at ${finished}: nothing to resume, nothing trained`);
+    const results = readRunResults(options.resume.dir);
+    printSummary(results);
+    console.log(`\nresults: ${options.resume.resultsPath}\nreport:  ${join(options.resume.dir, 'report.html')}`);
+    return { run: options.resume, results };
+  }
   const inputs = loadConfigInputs(config);
   const dataset = loadConfiguredDataset(config.dataset, config.seed, { shared: true });
   console.log(
@@ -143,6 +154,12 @@ export async function executeSearch(
   const report = await writeReport(run.dir);
   console.log(`\nresults: ${run.resultsPath}\nreport:  ${report}`);
   return { run, results };
+}
+
+/** When the run wrote its results and its run-finished event: the time of that event. */
+function finishedAt(run: RunFolder): string | undefined {
+  if (!existsSync(run.resultsPath)) return undefined;
+  return readJournal(run.journalPath).reverse().find((event) => event.event === 'run-finished')?.time;
 }
 
 /** Initialises the engine in this process too (to resolve "auto") and prints one line about it. */

@@ -7,6 +7,7 @@ import { checkedGpuWork } from '../train/webgpu.js';
 import { assertValidManifest } from './ensemble-schema.js';
 import { EnsembleInputError } from './errors.js';
 import { imageCount, normalizedSlice, type RawImages } from './input-batches.js';
+import { checkPixelRange, pixelRange, type PixelRange } from './pixel-range.js';
 import { MANIFEST_FILE, type ExportedManifest } from './manifest.js';
 import { combineMembers, type EnsemblePrediction } from './uncertainty.js';
 
@@ -71,6 +72,10 @@ export async function loadEnsemble(dir: string, options: LoadEnsembleOptions = {
     models,
     async predict(images, count) {
       const total = imageCount(images, shape, count);
+      if (!(images instanceof Uint8Array)) {
+        const range = images instanceof tf.Tensor ? await tensorRange(images) : pixelRange(images);
+        checkPixelRange(range, 'predict', images instanceof tf.Tensor && images.dtype === 'int32');
+      }
       const memberProbs = models.map(() => new Float32Array(total * numClasses));
       await checkedGpuWork('ensemble prediction', async () => {
         for (let start = 0; start < total; start += batchSize) {
@@ -93,6 +98,16 @@ export async function loadEnsemble(dir: string, options: LoadEnsembleOptions = {
       for (const model of models) model.dispose();
     },
   };
+}
+
+async function tensorRange(images: tf.Tensor): Promise<PixelRange> {
+  const [min, max] = tf.tidy(() => [images.min(), images.max()]);
+  try {
+    return { min: (await min!.data())[0]!, max: (await max!.data())[0]! };
+  } finally {
+    min!.dispose();
+    max!.dispose();
+  }
 }
 
 function checkModelShape(model: tf.LayersModel, manifest: ExportedManifest, path: string): void {

@@ -1,8 +1,16 @@
 import { predictedClasses } from '../evaluate/argmax.js';
 import { averageProbs } from '../evaluate/metrics.js';
 
-/** What an ensemble says about N inputs; per-point arrays have length N, probabilities N×C row-major. */
+/**
+ * What an ensemble says about N inputs. Probabilities are flat N×C arrays in row-major order
+ * (class c of input i at [i * numClasses + c], as NumPy's (N, C) arrays); per-input arrays have
+ * length N.
+ */
 export interface EnsemblePrediction {
+  /** N, the number of inputs. */
+  count: number;
+  /** C, the number of classes. */
+  numClasses: number;
   /** Weighted mean of the members' softmax probabilities, N×C. */
   meanProbs: Float32Array;
   /** Each member's probabilities, N×C, in manifest order. */
@@ -31,7 +39,7 @@ export function combineMembers(memberProbs: Float32Array[], weights: readonly nu
   const mutualInformation = new Float32Array(count);
   // Jensen's gap is ≥ 0; float rounding can dip a hair below when members agree.
   for (let i = 0; i < count; i++) mutualInformation[i] = Math.max(0, entropy[i]! - expectedMemberEntropy[i]!);
-  return { meanProbs, memberProbs, entropy, mutualInformation, predictedClass: predictedClasses(meanProbs, numClasses) };
+  return { count, numClasses, meanProbs, memberProbs, entropy, mutualInformation, predictedClass: predictedClasses(meanProbs, numClasses) };
 }
 
 /** −Σ_c p log p per row (0 log 0 = 0), in nats. */

@@ -7,7 +7,7 @@ import { createExecutor } from '../farm/create-executor.js';
 import { readMemberFiles } from '../farm/member-files.js';
 import type { Trial } from '../optimizers/types.js';
 import type { NesConfig } from '../run/config.js';
-import { Journal } from '../run/journal.js';
+import { Journal, type JournalEvent } from '../run/journal.js';
 import { JournalError, readJournal } from '../run/journal-reader.js';
 import { createRun, type RunFolder } from '../run/run-folder.js';
 import { resolveMacro } from '../space/macro.js';
@@ -112,7 +112,8 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
     engineDevice: options.engineDevice,
     workers,
     macro,
-    seconds: (Date.now() - started) / 1000,
+    // Every part of the run, crashes and pauses between them left out.
+    seconds: (history ? earlierSeconds(history) : 0) + (Date.now() - started) / 1000,
     methods: pools.map(({ pool, selection }) => {
       const evaluation = { ...config, selection: selection === 'first' ? { method: 'first' as const, beam: 1 } : config.selection };
       const each = <T>(make: (size: number, severity: number) => T[]): T[] =>
@@ -140,6 +141,26 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
   journal.append({ event: 'run-finished', seconds: results.seconds });
   journal.close();
   return { run, results };
+}
+
+/**
+ * Seconds the run had already spent before this resume: each part lasts from its run-started or
+ * run-resumed event to the last event written before the next part began.
+ */
+export function earlierSeconds(history: JournalEvent[]): number {
+  let total = 0;
+  let partStart: number | undefined;
+  let last: number | undefined;
+  for (const event of history) {
+    const time = Date.parse(event.time);
+    if (event.event === 'run-started' || event.event === 'run-resumed') {
+      if (partStart !== undefined && last !== undefined) total += (last - partStart) / 1000;
+      partStart = time;
+    }
+    last = time;
+  }
+  if (partStart !== undefined && last !== undefined) total += (last - partStart) / 1000;
+  return total;
 }
 
 /** The true labels, stored with the run so that its predictions can be scored without the data set. */

@@ -62,7 +62,22 @@ test('a search killed with SIGKILL at random moments resumes to the same pool as
   const finished = events.filter((e) => e.event === 'finished').map((e) => e.trialId).sort((a, b) => a - b);
   assert.deepEqual(finished, Array.from({ length: BUDGET }, (_, i) => i));
 
-  const killed = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')) as Results;
+  const killed = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')) as Results & { seconds: number };
+  // results.json counts every part of the run, not only the last one.
+  const lastPart = events.filter((e) => e.event === 'run-resumed').at(-1)!;
+  const lastPartSeconds = (Date.parse(events.at(-1)!.time) - Date.parse(lastPart.time)) / 1000;
+  assert.ok(killed.seconds > lastPartSeconds + 1, `results.seconds ${killed.seconds} vs the last part's ${lastPartSeconds}`);
+
+  // Resuming the finished run says so and neither trains nor rewrites anything.
+  const journalBefore = readFileSync(join(runDir, 'journal.jsonl'), 'utf8');
+  const resultsBefore = readFileSync(join(runDir, 'results.json'), 'utf8');
+  const again = await runCli(resumes[0]!);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /run killed finished at \d{4}-\d\d-\d\dT[\d:.]+Z: nothing to resume, nothing trained/);
+  assert.doesNotMatch(again.stdout, /training \d+ networks/);
+  assert.equal(readFileSync(join(runDir, 'journal.jsonl'), 'utf8'), journalBefore);
+  assert.equal(readFileSync(join(runDir, 'results.json'), 'utf8'), resultsBefore);
+
   const uninterrupted = JSON.parse(readFileSync(join(runsDir, 'reference', 'results.json'), 'utf8')) as Results;
   const summary = (r: Results) => r.methods.rs.pool.map((m) => [m.trialId, m.genotypeId, m.seed]);
   assert.equal(killed.methods.rs.pool.length, BUDGET);

@@ -72,4 +72,37 @@ describe('nes export / nes predict', () => {
     );
     await assert.rejects(exportCommand(['--run', fixture.id]), /--out is required/);
   });
+
+  test('images on another scale are refused with the fix; NumPy float64 and int64 pixels are converted', async (t) => {
+    captureLog(t);
+    const model = join(work, 'ensemble');
+    const pixels = Array.from(fixture.test.images);
+    const shape = [fixture.test.count, 8, 8];
+    const predictFile = async (name: string, dtype: 'float64' | 'int64' | 'float32', values: number[]) => {
+      const path = join(work, `${name}.npy`);
+      const data = dtype === 'int64' ? BigInt64Array.from(values.map(BigInt)) : dtype === 'float64' ? Float64Array.from(values) : Float32Array.from(values);
+      writeNpy(path, { dtype, shape, data });
+      const out = join(work, `${name}-p.npy`);
+      await predictCommand(['--model', model, '--input', path, '--out', out, '--backend', 'wasm']);
+      return asFloat32(readNpy(out));
+    };
+    const reference = asFloat32(readNpy(join(work, 'p.npy')));
+    assert.deepEqual(await predictFile('f64', 'float64', pixels), reference);
+    assert.deepEqual(await predictFile('i64', 'int64', pixels), reference);
+    await assert.rejects(predictFile('unit', 'float64', pixels.map((p) => p / 255)), /looks like images scaled to 0\.\.1; this ensemble takes raw pixels 0\.\.255: multiply by 255/);
+    await assert.rejects(predictFile('normalised', 'float32', pixels.map((p) => (p - 72) / 90)), /pixel values go down to -0\.8; .*pass the images before normalisation/);
+    await assert.rejects(predictFile('big', 'float32', pixels.map((p) => p * 4)), /pixel values go up to \d+; this ensemble takes raw pixels 0\.\.255/);
+
+    // The API checks the same, and says what shape its flat arrays have.
+    const ensemble = await loadEnsemble(model);
+    try {
+      await assert.rejects(ensemble.predict(Float32Array.from(pixels, (p) => p / 255)), /looks like images scaled to 0\.\.1/);
+      const prediction = await ensemble.predict(fixture.test.images);
+      assert.equal(prediction.count, fixture.test.count);
+      assert.equal(prediction.numClasses, 10);
+      assert.equal(prediction.meanProbs.length, prediction.count * prediction.numClasses);
+    } finally {
+      ensemble.dispose();
+    }
+  });
 });
