@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { resolveConfigPaths } from '../run/config-paths.js';
 import { comparisonTable, writeComparison } from '../compare/index.js';
 import { describeDifferences, experimentDifferences } from '../compare/runs.js';
 import { readConfigFile, resolveConfig, type NesConfig } from '../run/config.js';
@@ -39,7 +40,7 @@ export async function experimentCommand(args: string[]): Promise<number> {
     return 0;
   }
   const configPath = requireFlag('experiment', flags, 'config');
-  const raw = readConfigFile(configPath) as Record<string, unknown>;
+  const raw = resolveConfigPaths(readConfigFile(configPath), dirname(resolve(configPath))) as Record<string, unknown>;
   const seeds = intListFlag('experiment', 'seeds', flags.seeds, 0) ?? [0, 1, 2];
   if (new Set(seeds).size !== seeds.length) throw new UsageError(`nes experiment: --seeds lists a seed twice (${seeds.join(',')})`);
   const name = flags.name ?? basename(configPath).replace(/\.json$/i, '');

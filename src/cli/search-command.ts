@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { resolveConfigPaths } from '../run/config-paths.js';
+import { looksLikePath } from '../space/paths.js';
 import { readRunResults } from '../export/run-results.js';
 import { readJournal } from '../run/journal-reader.js';
 import { loadConfiguredDataset } from '../data/configured-dataset.js';
@@ -84,7 +86,14 @@ export async function searchCommand(args: string[]): Promise<number> {
     }
   }
   const resumed = flags.resume === undefined ? undefined : findRun(flags.resume, flags['runs-dir']);
-  const raw = (resumed ? readConfigFile(resumed.configPath) : flags.config ? readConfigFile(flags.config) : {}) as Record<
+  // A config file names paths relative to itself; a run's config.json holds them absolute (runs
+  // of older versions: relative to the folder they were started from, so they stay as they are).
+  const fromFile = resumed
+    ? readConfigFile(resumed.configPath)
+    : flags.config
+      ? resolveConfigPaths(readConfigFile(flags.config), dirname(resolve(flags.config)))
+      : {};
+  const raw = fromFile as Record<
     string,
     Record<string, unknown>
   >;
@@ -96,12 +105,12 @@ export async function searchCommand(args: string[]): Promise<number> {
   set(raw, 'budget', intFlag('search', 'budget', flags.budget));
   set(raw, 'ensembleSizes', intListFlag('search', 'sizes', flags.sizes));
   set(raw, 'seed', intFlag('search', 'seed', flags.seed, 0));
-  set(raw, 'space', flags.space);
+  set(raw, 'space', flags.space !== undefined && looksLikePath(flags.space) ? resolve(flags.space) : flags.space);
   if (flags.epochs !== undefined) set(section('training'), 'epochs', intFlag('search', 'epochs', flags.epochs));
   if (flags['batch-size'] !== undefined) set(section('training'), 'batchSize', intFlag('search', 'batch-size', flags['batch-size']));
-  if (flags['data-dir'] !== undefined) set(section('dataset'), 'dataDir', flags['data-dir']);
+  if (flags['data-dir'] !== undefined) set(section('dataset'), 'dataDir', resolve(flags['data-dir']));
   if (flags['train-limit'] !== undefined) set(section('dataset'), 'trainLimit', intFlag('search', 'train-limit', flags['train-limit']));
-  if (flags['test-data-dir'] !== undefined) set(section('shift'), 'testDataDir', flags['test-data-dir']);
+  if (flags['test-data-dir'] !== undefined) set(section('shift'), 'testDataDir', resolve(flags['test-data-dir']));
   if (flags.workers !== undefined) set(section('execution'), 'workers', intFlag('search', 'workers', flags.workers));
   if (flags.backend !== undefined) set(section('execution'), 'engine', flags.backend);
   if (flags.redis !== undefined) {

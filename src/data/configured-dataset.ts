@@ -33,14 +33,23 @@ export function loadConfiguredDataset(dataset: DatasetConfig, seed: number, opti
     const cifar = { dataDir: dataset.dataDir, seed, shared: options.shared, trainLimit: dataset.trainLimit };
     return dataset.name === 'cifar10' ? loadCifar10(cifar) : loadCifar100({ ...cifar, labels: dataset.labels });
   }
-  const load = (pair: { images: string; labels: string }) => loadNpyDataset(pair.images, pair.labels, 256);
-  const full = load(dataset.train);
-  const test = load(dataset.test);
+  // A bad file names the config key it came from, e.g. dataset.train.images (issue 20, item 3).
+  const load = (pair: { images: string; labels: string }, split: 'train' | 'validation' | 'test') => {
+    try {
+      return loadNpyDataset(pair.images, pair.labels, 256);
+    } catch (error) {
+      if (!(error instanceof DataFormatError)) throw error;
+      const key = error.source === pair.labels ? 'labels' : 'images';
+      throw new DataFormatError(error.source, `${error.message.slice(error.source.length + 2)} (config key dataset.${split}.${key})`);
+    }
+  };
+  const full = load(dataset.train, 'train');
+  const test = load(dataset.test, 'test');
   let train: LabelledImages;
   let validation: LabelledImages;
   if (dataset.validation) {
     train = full;
-    validation = load(dataset.validation);
+    validation = load(dataset.validation, 'validation');
   } else {
     ({ train, validation } = splitStratified(full, dataset.validationCount ?? Math.round(full.count / 6), seed));
   }

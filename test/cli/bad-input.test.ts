@@ -77,6 +77,7 @@ const cases: [string, string[], RegExp][] = [
   ['missing config file', ['search', '--config', join(dir, 'absent.json')], /absent\.json: cannot read the config file; expected a JSON file/],
   ['config that is not JSON', ['search', '--config', file('broken.json', '{"budget": 3,')], /broken\.json: not valid JSON/],
   // Data.
+  ['a missing .npy file, named relative to its config', ['search', '--config', config('npy-missing', { ...good, dataset: { name: 'npy', train: { images: 'x_train.npy', labels: 'y_train.npy' }, test: { images: 'x_test.npy', labels: 'y_test.npy' } } })], new RegExp(`${join(dir, 'x_train.npy').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*\\(config key dataset\\.train\\.images\\)`)],
   ['missing data folder', ['search', '--config', config('nodata', good), '--data-dir', join(dir, 'nowhere')], /train-images-idx3-ubyte\.gz: file not found/],
   ['truncated IDX', ['search', '--config', config('trunc', good), '--data-dir', fmnistDir('truncated', (f) => (f['t10k-images-idx3-ubyte'] = f['t10k-images-idx3-ubyte']!.subarray(0, 5000)))], /t10k-images-idx3-ubyte\.gz: truncated data: expected 7840000 bytes for dimensions 10000×28×28, got 4984/],
   ['wrong IDX magic number', ['search', '--config', config('magic', good), '--data-dir', fmnistDir('magic', (f) => (f['train-labels-idx1-ubyte']![3] = 3))], /train-labels-idx1-ubyte\.gz: .*magic/],

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { readNpy, writeNpy } from '../../src/data/npy.js';
 import { loadFashionMnist } from '../../src/data/fashion-mnist.js';
 import type { LabelledImages } from '../../src/data/types.js';
@@ -88,7 +88,7 @@ test('unknown flags and verbs are usage errors', async () => {
   assert.match(verb.stderr, /unknown verb "serch"; use one of search/);
 });
 
-test('NES-RE and NES-RS run end to end on the NB201 space, on data given as .npy files', async () => {
+test('NES-RE and NES-RS run end to end on the NB201 space, on .npy files named relative to the config, from another folder', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'nes-search-npy-'));
   const source = loadFashionMnist();
   const split = (name: string, set: LabelledImages, count: number) => {
@@ -96,7 +96,8 @@ test('NES-RE and NES-RS run end to end on the NB201 space, on data given as .npy
     const labels = join(dir, `${name}-labels.npy`);
     writeNpy(images, { dtype: 'uint8', shape: [count, 28, 28], data: set.images.slice(0, count * 784) });
     writeNpy(labels, { dtype: 'int64', shape: [count], data: BigInt64Array.from(set.labels.slice(0, count), BigInt) });
-    return { images, labels };
+    // Relative to the config file, which lies next to them.
+    return { images: basename(images), labels: basename(labels) };
   };
   const configPath = join(dir, 'npy.json');
   writeFileSync(
@@ -114,9 +115,14 @@ test('NES-RE and NES-RS run end to end on the NB201 space, on data given as .npy
       execution: { workers: 2 },
     }),
   );
-  const result = await runCli(['search', '--config', configPath, '--runs-dir', join(dir, 'runs'), '--run-id', 'npy', '--quiet']);
+  const elsewhere = mkdtempSync(join(tmpdir(), 'nes-search-cwd-'));
+  const result = await runCli(['search', '--config', configPath, '--runs-dir', join(dir, 'runs'), '--run-id', 'npy', '--quiet'], { cwd: elsewhere });
   assert.equal(result.code, 0, result.stderr);
   const results = JSON.parse(readFileSync(join(dir, 'runs', 'npy', 'results.json'), 'utf8'));
+  // The run's config holds the absolute paths, so it resumes from anywhere.
+  const stored = JSON.parse(readFileSync(join(dir, 'runs', 'npy', 'config.json'), 'utf8'));
+  assert.equal(stored.dataset.train.images, join(dir, 'train-images.npy'));
+  assert.equal(stored.dataset.test.labels, join(dir, 'test-labels.npy'));
   assert.deepEqual(results.dataset.inputShape, [28, 28, 1]);
   assert.equal(results.dataset.test, 40);
   for (const method of ['rs', 're']) {
