@@ -11,11 +11,13 @@ python3-wand (ImageMagick, for motion_blur and snow):
 
   /usr/bin/python3 scripts/shift-reference.py ROBUSTNESS/ImageNet-C/create_c/make_cifar_c.py
 
-For each kind and severity it writes the mean absolute change of np.uint8(corruption(image))
+It also writes each kind's per-severity parameter list `c` as the file states it. For each kind
+and severity it writes the mean absolute change of np.uint8(corruption(image))
 against the image (grey levels, over pixels, channels and images), averaged over `repeats` seeded
 draws for the random kinds, and `repeatStd`, the spread of one draw's image mean across draws.
 """
 import argparse
+import ast
 import base64
 import json
 import os
@@ -52,6 +54,27 @@ def load_reference(path):
     return namespace
 
 
+def reference_parameters(path):
+    """Each corruption's per-severity list `c = [...][severity - 1]`, evaluated (np.arange made a list)."""
+    tree = ast.parse(open(path, encoding='utf-8').read())
+    parameters = {}
+    for function in tree.body:
+        if not isinstance(function, ast.FunctionDef) or function.name not in KINDS:
+            continue
+        scope = {'np': np}
+        for statement in function.body:
+            if not isinstance(statement, ast.Assign) or not isinstance(statement.targets[0], ast.Name):
+                continue
+            name = statement.targets[0].id
+            if name == 'c':
+                levels = eval(compile(ast.Expression(statement.value.value), path, 'eval'), scope)
+                as_list = lambda v: [round(float(x), 6) for x in v] if isinstance(v, (tuple, list, np.ndarray)) else [round(float(v), 6)]
+                parameters[function.name] = [as_list(level) for level in levels]
+                break
+            scope[name] = eval(compile(ast.Expression(statement.value), path, 'eval'), scope)
+    return parameters
+
+
 def fixed_images(count):
     """Photo-like 32×32 RGB images: smooth colour fields, soft blobs, a few hard edges, fine texture."""
     rng = np.random.RandomState(20240514)
@@ -74,8 +97,18 @@ def fixed_images(count):
     return np.stack(images)
 
 
+def seed_random_noise(seed):
+    """impulse_noise draws through skimage's random_noise, whose own generator np.random.seed does not reach."""
+    import skimage.util
+    original = getattr(skimage.util.random_noise, 'original', skimage.util.random_noise)
+    seeded = lambda *args, **kwargs: original(*args, **{**kwargs, 'seed': seed})
+    seeded.original = original
+    skimage.util.random_noise = seeded
+
+
 def mean_abs_change(reference, kind, severity, image, seed):
     np.random.seed(seed)
+    seed_random_noise(seed)
     out = np.uint8(reference[kind](Image.fromarray(image), severity))
     return float(np.mean(np.abs(out.astype(np.float64) - image.astype(np.float64))))
 
@@ -117,6 +150,7 @@ def main():
         'description': 'Mean absolute change (grey levels) of the reference CIFAR-10-C generator per kind and severity 1-5 on the images below; written by scripts/shift-reference.py',
         'reference': f'hendrycks/robustness ImageNet-C/create_c/make_cifar_c.py at {commit}',
         'versions': {'python': sys.version.split()[0], 'numpy': np.__version__, 'scipy': scipy.__version__, 'skimage': skimage.__version__, 'pillow': PIL.__version__},
+        'parameters': reference_parameters(script),
         'repeats': args.repeats,
         'images': {'count': len(images), 'height': SIZE, 'width': SIZE, 'channels': 3, 'base64': base64.b64encode(images.tobytes()).decode('ascii')},
         'kinds': kinds,

@@ -1,6 +1,6 @@
 /**
- * Fidelity to the reference CIFAR-10-C generator (make_cifar_c.py): for every kind and severity,
- * the mean absolute change of our output on the fixture's 12 colour 32×32 images matches the
+ * Fidelity to the reference CIFAR-10-C generator (make_cifar_c.py): for every kind, our parameters
+ * are the ones its source states, and at every severity the mean absolute change of our output on the fixture's 12 colour 32×32 images matches the
  * reference's, measured by scripts/shift-reference.py into test/fixtures/shift-reference.json
  * (20 seeded draws per image for the random kinds). Our random streams differ from numpy's, so
  * random kinds are compared as averages over several seeded draws per image (issue 14).
@@ -11,12 +11,15 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { corruptImage, createRng } from '../../src/shift/index.js';
 import type { Severity } from '../../src/shift/index.js';
-import { loadSuite } from '../../src/shift/suite.js';
+import { defaultSpecs, loadSuite } from '../../src/shift/suite.js';
+import type { SeverityParams } from '../../src/shift/types.js';
 import { PACKAGE_ROOT } from '../../src/version.js';
 import { meanAbsDifference } from './helpers.js';
 import type { ByteImage } from './helpers.js';
 
 interface ReferenceFixture {
+  /** Each kind's per-severity parameter list `c` in make_cifar_c.py. */
+  parameters: Record<string, number[][]>;
   repeats: number;
   images: { count: number; height: number; width: number; channels: number; base64: string };
   kinds: Record<string, { mean: number[]; repeatStd: number[] }>;
@@ -58,7 +61,7 @@ const TOLERANCE: Record<string, number> = {
   motion_blur: 0.03,
   // [≤ 0.4 %]; before issue 14's fix (a true swap) +8 … +32 % on these images.
   glass_blur: 0.03,
-  // Rarer random events, noisier averages [impulse 2.2 %, snow 1.8 %, fog 1.0 %].
+  // Rarer random events, noisier averages [impulse 2.3 %, snow 1.8 %, fog 1.0 %].
   impulse_noise: 0.05,
   snow: 0.05,
   fog: 0.04,
@@ -69,6 +72,42 @@ const TOLERANCE: Record<string, number> = {
   // Water (severities 1–3) consistently below the reference [−4.4 … −7.4 %], mud within 1 %.
   spatter: 0.12,
 };
+
+/** Our named parameters in the order of the reference's list `c` (spatter's mode: 0 water, 1 mud). */
+const REFERENCE_ORDER: Record<string, (params: SeverityParams) => unknown[]> = {
+  gaussian_noise: (p) => [p.sigma],
+  shot_noise: (p) => [p.rate],
+  impulse_noise: (p) => [p.amount],
+  speckle_noise: (p) => [p.sigma],
+  defocus_blur: (p) => [p.radius, p.aliasSigma],
+  glass_blur: (p) => [p.sigma, p.maxDelta, p.iterations],
+  motion_blur: (p) => [p.radius, p.sigma],
+  zoom_blur: (p) => [...(p.factors as number[])],
+  gaussian_blur: (p) => [p.sigma],
+  snow: (p) => [p.mean, p.std, p.zoom, p.threshold, p.blurRadius, p.blurSigma, p.blend],
+  frost: (p) => [p.imageWeight, p.frostWeight],
+  fog: (p) => [p.amount, p.decay],
+  spatter: (p) => [p.loc, p.scale, p.sigma, p.threshold, p.intensity, p.mode === 'mud' ? 1 : p.mode === 'water' ? 0 : p.mode],
+  brightness: (p) => [p.delta],
+  contrast: (p) => [p.factor],
+  saturate: (p) => [p.scale, p.shift],
+  // The reference states these as fractions of IMSIZE = 32; ours are pixels at referenceSize 32.
+  elastic_transform: (p) => [p.alpha, p.sigma, p.affineJitter],
+  pixelate: (p) => [p.factor],
+  jpeg_compression: (p) => [p.quality],
+};
+
+function assertSameParameters(kind: string): void {
+  const spec = defaultSpecs()[kind]!;
+  const reference = fixture.parameters[kind]!;
+  assert.equal(spec.severities.length, reference.length, `${kind}: severities`);
+  spec.severities.forEach((params, index) => {
+    const ours = REFERENCE_ORDER[kind]!(params);
+    const theirs = reference[index]!;
+    const same = ours.length === theirs.length && ours.every((v, i) => typeof v === 'number' && Math.abs(v - theirs[i]!) < 1e-6);
+    assert.ok(same, `${kind} s${index + 1}: corruptions/cifar10-c.json has ${JSON.stringify(ours)}, the reference ${JSON.stringify(theirs)}`);
+  });
+}
 
 function ourMeanChange(kind: string, severity: Severity): number {
   const repeats = repeatsFor(kind);
@@ -85,11 +124,14 @@ test('the fixture covers every kind of corruptions/cifar10-c.json, both suites',
   const kinds = [...loadSuite('test').kinds, ...loadSuite('validation').kinds].sort();
   assert.equal(kinds.length, 19);
   assert.deepEqual(Object.keys(fixture.kinds).sort(), kinds);
+  assert.deepEqual(Object.keys(fixture.parameters).sort(), kinds);
   assert.deepEqual(Object.keys(TOLERANCE).sort(), kinds);
+  assert.deepEqual(Object.keys(REFERENCE_ORDER).sort(), kinds);
 });
 
 for (const kind of Object.keys(fixture.kinds)) {
-  test(`${kind}: mean absolute change matches the reference generator at severities 1–5`, () => {
+  test(`${kind}: the reference's parameters, and its mean absolute change at severities 1–5`, () => {
+    assertSameParameters(kind);
     const reference = fixture.kinds[kind]!.mean;
     const tolerance = TOLERANCE[kind]!;
     for (const severity of SEVERITIES) {
