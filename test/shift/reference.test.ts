@@ -1,9 +1,10 @@
 /**
- * Fidelity to the reference CIFAR-10-C generator (make_cifar_c.py): for every kind, our parameters
- * are the ones its source states, and at every severity the mean absolute change of our output on the fixture's 12 colour 32×32 images matches the
- * reference's, measured by scripts/shift-reference.py into test/fixtures/shift-reference.json
- * (20 seeded draws per image for the random kinds). Our random streams differ from numpy's, so
- * random kinds are compared as averages over several seeded draws per image (issue 14).
+ * Fidelity to the reference CIFAR-10-C generator (make_cifar_c.py), per kind: our parameters are
+ * the ones its source states, and at every severity the mean absolute change of our output on the
+ * fixture's 12 colour 32×32 images matches the reference's, as scripts/shift-reference.py measured
+ * it into test/fixtures/shift-reference.json (20 seeded draws per image for the random kinds). Our
+ * random streams differ from numpy's, so random kinds are compared as averages over several
+ * seeded draws per image (issue 14).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -32,6 +33,7 @@ const size = height * width * channels;
 const images: ByteImage[] = Array.from({ length: count }, (_, i) => ({ data: new Uint8Array(pixels.subarray(i * size, (i + 1) * size)), height, width, channels }));
 
 const SEVERITIES: Severity[] = [1, 2, 3, 4, 5];
+const KINDS = [...loadSuite('test').kinds, ...loadSuite('validation').kinds];
 const DETERMINISTIC = new Set(['defocus_blur', 'zoom_blur', 'gaussian_blur', 'brightness', 'contrast', 'saturate', 'pixelate', 'jpeg_compression']);
 // Seeded draws per image for the random kinds; the noisier ones (rare events, few blobs) get more.
 const NOISY = new Set(['impulse_noise', 'snow', 'frost', 'fog', 'elastic_transform', 'spatter']);
@@ -121,7 +123,7 @@ function ourMeanChange(kind: string, severity: Severity): number {
 }
 
 test('the fixture covers every kind of corruptions/cifar10-c.json, both suites', () => {
-  const kinds = [...loadSuite('test').kinds, ...loadSuite('validation').kinds].sort();
+  const kinds = [...KINDS].sort();
   assert.equal(kinds.length, 19);
   assert.deepEqual(Object.keys(fixture.kinds).sort(), kinds);
   assert.deepEqual(Object.keys(fixture.parameters).sort(), kinds);
@@ -129,8 +131,9 @@ test('the fixture covers every kind of corruptions/cifar10-c.json, both suites',
   assert.deepEqual(Object.keys(REFERENCE_ORDER).sort(), kinds);
 });
 
-for (const kind of Object.keys(fixture.kinds)) {
+for (const kind of KINDS) {
   test(`${kind}: the reference's parameters, and its mean absolute change at severities 1–5`, () => {
+    assert.ok(Object.hasOwn(fixture.kinds, kind) && Object.hasOwn(fixture.parameters, kind), `${kind}: not in the fixture`);
     assertSameParameters(kind);
     const reference = fixture.kinds[kind]!.mean;
     const tolerance = TOLERANCE[kind]!;
