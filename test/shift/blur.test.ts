@@ -19,7 +19,7 @@ test('every blur lowers the Laplacian energy of a checkerboard and of a random i
       const before = laplacianEnergy(image.data, 32, 32, channels);
       for (const kind of BLURS) {
         // glass_blur with σ ≤ 0.25 (severities 1, 2, 4) barely smooths (edge tap weight e⁻⁸) and its
-        // pixel swaps add detail: only its σ = 0.4 severities are a blur.
+        // pixel copies add detail: only its σ = 0.4 severities are a blur.
         for (const severity of SEVERITIES.filter((s) => kind !== 'glass_blur' || s === 3 || s === 5)) {
           const after = laplacianEnergy(corruptImage(kind, severity, image, createRng(severity)), 32, 32, channels);
           assert.ok(after < 0.9 * before, `${kind} s${severity} c${channels}: ${after} vs ${before}`);

@@ -73,9 +73,11 @@ export const defocusBlur: KindImplementation = {
 };
 
 /**
- * Gaussian blur, 8-bit, then `iterations` sweeps (bottom-right to top-left) swapping each pixel with
- * a random neighbour offset in [−δ, δ) on both axes (numpy randint's exclusive end, as the
- * reference), then Gaussian blur again.
+ * Gaussian blur, 8-bit, then `iterations` sweeps (bottom-right to top-left) in which each pixel
+ * takes the value of a random neighbour offset in [−δ, δ) on both axes (numpy randint's exclusive
+ * end, as the reference), then Gaussian blur again. The reference's "swap"
+ * `x[h, w], x[h', w'] = x[h', w'], x[h, w]` runs on numpy views of RGB pixels, so its second
+ * assignment writes back the value just copied: each step is a copy, not a swap (issue 14).
  */
 export const glassBlur: KindImplementation = {
   params: ['sigma', 'maxDelta', 'iterations'],
@@ -92,11 +94,7 @@ export const glassBlur: KindImplementation = {
           const dy = randomInt(rng, -delta, delta);
           const here = (y * width + x) * channels;
           const there = ((y + dy) * width + x + dx) * channels;
-          for (let c = 0; c < channels; c++) {
-            const kept = data[here + c]!;
-            data[here + c] = data[there + c]!;
-            data[there + c] = kept;
-          }
+          for (let c = 0; c < channels; c++) data[here + c] = data[there + c]!;
         }
       }
     }

@@ -92,8 +92,8 @@ export const pixelate: KindImplementation = {
 };
 
 /**
- * Real JPEG encode + decode at `quality` (jpeg-js, baseline, no chroma subsampling, unlike PIL's
- * 4:2:0 default). Grayscale goes through equal RGB channels and comes back as luma.
+ * Real JPEG encode + decode at `quality`: baseline, 4:2:0 chroma, the standard tables, as PIL
+ * (see jpeg-codec.ts). Grayscale goes through equal RGB channels and comes back as luma.
  */
 export const jpegCompression: KindImplementation = {
   params: ['quality'],
