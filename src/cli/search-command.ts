@@ -34,6 +34,9 @@ Flags override the config file; every setting has a default (see README, "Config
   --space NAME|FILE    search space: darts, nb201 or a path to a space JSON
   --data-dir DIR       folder with the official Fashion-MNIST files (default: embedded subset), or
                        the CIFAR-10 / CIFAR-100 binary release for dataset.name cifar10 / cifar100
+  --severities LIST    shift severities evaluated, with 0 (clean), e.g. 0,3,5 (default 0,1,2,3,4,5)
+  --selection NAME     ensemble selection: forward (ForwardSelect; default), caruana or top
+  --anytime-step N     redo the selection on the first N, 2N, … networks for the budget curve
   --train-limit N      use a seeded, class-stratified sample of N training images
   --test-data-dir DIR  the CIFAR-10-C / CIFAR-100-C release: test shift read from it instead of
                        generated (shift.testDataDir)
@@ -63,6 +66,9 @@ export async function searchCommand(args: string[]): Promise<number> {
     space: { type: 'string' },
     'data-dir': { type: 'string' },
     'train-limit': { type: 'string' },
+    severities: { type: 'string' },
+    selection: { type: 'string' },
+    'anytime-step': { type: 'string' },
     'test-data-dir': { type: 'string' },
     workers: { type: 'string' },
     backend: { type: 'string' },
@@ -111,6 +117,9 @@ export async function searchCommand(args: string[]): Promise<number> {
   if (flags['data-dir'] !== undefined) set(section('dataset'), 'dataDir', resolve(flags['data-dir']));
   if (flags['train-limit'] !== undefined) set(section('dataset'), 'trainLimit', intFlag('search', 'train-limit', flags['train-limit']));
   if (flags['test-data-dir'] !== undefined) set(section('shift'), 'testDataDir', resolve(flags['test-data-dir']));
+  if (flags.severities !== undefined) set(section('shift'), 'severities', intListFlag('search', 'severities', flags.severities, 0));
+  if (flags.selection !== undefined) set(section('selection'), 'method', flags.selection);
+  if (flags['anytime-step'] !== undefined) set(section('evaluation'), 'anytimeStep', intFlag('search', 'anytime-step', flags['anytime-step']));
   if (flags.workers !== undefined) set(section('execution'), 'workers', intFlag('search', 'workers', flags.workers));
   if (flags.backend !== undefined) set(section('execution'), 'engine', flags.backend);
   if (flags.redis !== undefined) {

@@ -14,7 +14,10 @@ export function predictionsFile(split: 'validation' | 'test', severity: number):
 export interface MemberSummary {
   trialId: number;
   lossCurve: number[];
+  /** Training seconds. */
   seconds: number;
+  /** Seconds predicting the evaluation sets (0 in member.json files older than this field). */
+  predictSeconds: number;
 }
 
 /**
@@ -37,7 +40,7 @@ export function writeMemberFiles(
       });
     }
   }
-  const summary: MemberSummary = { trialId: member.trialId, lossCurve: member.lossCurve, seconds: member.seconds };
+  const summary: MemberSummary = { trialId: member.trialId, lossCurve: member.lossCurve, seconds: member.seconds, predictSeconds: member.predictSeconds };
   writeFileAtomic(join(memberDir, 'member.json'), JSON.stringify(summary) + '\n');
   writeSerializedModel(memberDir, member.model);
 }
@@ -61,6 +64,7 @@ export function readMemberFiles(
   const summary = JSON.parse(readFileSync(join(memberDir, 'member.json'), 'utf8')) as MemberSummary;
   return {
     ...summary,
+    predictSeconds: summary.predictSeconds ?? 0,
     validationProbs: Object.fromEntries(severities.map((s) => [s, read('validation', s)])),
     testProbs: Object.fromEntries(severities.map((s) => [s, read('test', s)])),
   };

@@ -30,20 +30,33 @@ export async function trainMember(
       { ...task.training, seed: task.trial.seed, normalization },
       {
         onEpoch: ({ epoch, epochs, loss }) =>
-          onProgress({ trialId: task.trial.id, method: task.method, epoch, epochs, loss }),
+          onProgress({ stage: 'training', trialId: task.trial.id, method: task.method, epoch, epochs, loss }),
       },
     );
-    const predictAll = async (sets: WorkerDataSets['validation']): Promise<ProbsBySeverity> => {
+    // Predicting every severity of both splits can take as long as training: it is reported too.
+    const predictStart = performance.now();
+    const sets = Object.keys(data.validation).length + Object.keys(data.test).length;
+    let predicted = 0;
+    const report = () => onProgress({ stage: 'predicting', trialId: task.trial.id, method: task.method, predicted, sets });
+    const predictAll = async (split: WorkerDataSets['validation']): Promise<ProbsBySeverity> => {
       const probs: ProbsBySeverity = {};
-      for (const [severity, images] of Object.entries(sets)) probs[Number(severity)] = await predictProbs(model, images, normalization);
+      for (const [severity, images] of Object.entries(split)) {
+        probs[Number(severity)] = await predictProbs(model, images, normalization);
+        predicted++;
+        report();
+      }
       return probs;
     };
+    report();
+    const validationProbs = await predictAll(data.validation);
+    const testProbs = await predictAll(data.test);
     return {
       status: 'finished',
-      validationProbs: await predictAll(data.validation),
-      testProbs: await predictAll(data.test),
+      validationProbs,
+      testProbs,
       lossCurve,
       seconds,
+      predictSeconds: (performance.now() - predictStart) / 1000,
       model: await serializeLayersModel(model),
     };
   } catch (error) {

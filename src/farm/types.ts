@@ -36,16 +36,18 @@ export type TrainOutcome =
       validationProbs: ProbsBySeverity;
       testProbs: ProbsBySeverity;
       lossCurve: number[];
+      /** Training time. */
       seconds: number;
+      /** Time spent predicting the validation and test sets at every severity after training. */
+      predictSeconds: number;
     }
   /** A candidate that cannot be trained (e.g. a non-finite loss): recorded, not retried. */
   | { status: 'failed'; reason: string };
 
-/** A progress message a worker broadcasts after every epoch. */
-export interface TrainProgress {
-  trialId: number;
-  method: string;
-  epoch: number;
-  epochs: number;
-  loss: number;
-}
+/**
+ * A progress message a worker broadcasts after every epoch, and while it predicts the evaluation
+ * sets afterwards (after each set: `predicted` of `sets` validation and test sets done).
+ */
+export type TrainProgress =
+  | { stage: 'training'; trialId: number; method: string; epoch: number; epochs: number; loss: number }
+  | { stage: 'predicting'; trialId: number; method: string; predicted: number; sets: number };

@@ -15,6 +15,8 @@ export type JournalEvent = { time: string } & (
       genotypeId: string;
       validationNll: number;
       seconds: number;
+      /** Absent in journals older than this field. */
+      predictSeconds?: number;
       lossCurve: number[];
     }
   | { event: 'attempt-failed'; method: string; trialId: number; attempt: number; reason: string }

@@ -134,6 +134,7 @@ function journalOutcome(journal: Journal, method: string, settled: Settled): voi
     genotypeId: member!.genotypeId,
     validationNll: member!.validationNll,
     seconds: member!.seconds,
+    predictSeconds: member!.predictSeconds,
     lossCurve: member!.lossCurve,
   });
 }

@@ -45,7 +45,9 @@ export interface MemberResult {
   test: SplitMetrics;
   /** Test metrics at every evaluated severity (0 included). */
   testBySeverity: Record<number, SplitMetrics>;
+  /** Training seconds, and seconds predicting the evaluation sets. */
   seconds: number;
+  predictSeconds: number;
 }
 
 export interface Labels {
@@ -122,6 +124,7 @@ export function evaluateMembers(pool: MethodPool, labels: Labels, bins: number):
       test: testBySeverity[0]!,
       testBySeverity,
       seconds: member.seconds,
+      predictSeconds: member.predictSeconds,
     };
   });
 }

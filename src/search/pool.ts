@@ -14,7 +14,9 @@ export interface PoolMember {
   testProbs: ProbsBySeverity;
   /** Validation NLL on clean data. */
   validationNll: number;
+  /** Training seconds, and seconds predicting the evaluation sets. */
   seconds: number;
+  predictSeconds: number;
   lossCurve: number[];
 }
 
@@ -34,7 +36,7 @@ export interface MethodPool {
 /** A pool member from its trial and what its training produced (fresh, or read back from its files). */
 export function toPoolMember(
   trial: Trial,
-  trained: { validationProbs: ProbsBySeverity; testProbs: ProbsBySeverity; seconds: number; lossCurve: number[] },
+  trained: { validationProbs: ProbsBySeverity; testProbs: ProbsBySeverity; seconds: number; predictSeconds: number; lossCurve: number[] },
   validationLabels: Uint8Array,
   numClasses: number,
 ): PoolMember {
@@ -47,6 +49,7 @@ export function toPoolMember(
     testProbs: trained.testProbs,
     validationNll: nll(trained.validationProbs[0]!, validationLabels, numClasses),
     seconds: trained.seconds,
+    predictSeconds: trained.predictSeconds,
     lossCurve: trained.lossCurve,
   };
 }

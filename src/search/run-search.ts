@@ -93,7 +93,7 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
             method,
             trial.id,
             member
-              ? `${method} trial ${trial.id} (${member.genotypeId}): validation NLL ${member.validationNll.toFixed(4)}, ${member.seconds.toFixed(1)} s`
+              ? `${method} trial ${trial.id} (${member.genotypeId}): validation NLL ${member.validationNll.toFixed(4)}, ${member.seconds.toFixed(1)} s training + ${member.predictSeconds.toFixed(1)} s predicting`
               : `${method} trial ${trial.id} failed: ${failure!.reason}`,
           ),
       });

@@ -88,6 +88,25 @@ test('unknown flags and verbs are usage errors', async () => {
   assert.match(verb.stderr, /unknown verb "serch"; use one of search/);
 });
 
+test('nes search: --severities, --selection and --anytime-step reach the config; progress shows the prediction phase and both times', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nes-search-flags-'));
+  const configPath = join(dir, 'tiny.json');
+  writeFileSync(configPath, JSON.stringify({ ...tinyConfig, budget: 2 }));
+  const result = await runCli(['search', '--config', configPath, '--runs-dir', join(dir, 'runs'), '--run-id', 'flags', '--severities', '0,3', '--selection', 'top', '--anytime-step', '1']);
+  assert.equal(result.code, 0, result.stderr);
+  const config = JSON.parse(readFileSync(join(dir, 'runs', 'flags', 'config.json'), 'utf8'));
+  assert.deepEqual(config.shift.severities, [0, 3]);
+  assert.equal(config.selection.method, 'top');
+  assert.equal(config.evaluation.anytimeStep, 1);
+  // Epoch lines carry an ETA from the first epoch on; the prediction phase is announced; the
+  // summary line gives training and prediction time apart.
+  assert.match(result.stdout, /rs trial \d: epoch 1\/1 loss \d\.\d{4}, ETA \d+ (s|min) for rs/);
+  assert.match(result.stdout, /rs trial \d: predicting 4 evaluation sets \(validation and test, each severity\)/);
+  assert.match(result.stdout, /validation NLL \d\.\d{4}, \d+\.\d s training \+ \d+\.\d s predicting/);
+  const results = JSON.parse(readFileSync(join(dir, 'runs', 'flags', 'results.json'), 'utf8'));
+  assert.ok(results.methods.rs.pool.every((m: { predictSeconds: number }) => m.predictSeconds > 0));
+});
+
 test('NES-RE and NES-RS run end to end on the NB201 space, on .npy files named relative to the config, from another folder', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'nes-search-npy-'));
   const source = loadFashionMnist();

@@ -123,6 +123,7 @@ export async function buildFixtureRun(options: FixtureOptions): Promise<FixtureR
         testProbs: testBySeverity,
         validationNll,
         seconds,
+        predictSeconds: 0,
         lossCurve,
       });
     }

@@ -68,6 +68,7 @@ function cannedMember(trialId: number): TrainJobResult {
       validationProbs: { 0: probs(trialId / 100), 2: probs(0) },
       testProbs: { 0: probs(trialId / 100), 2: probs(0) },
       lossCurve: [1.5, 1.25],
+      predictSeconds: 0.5,
       seconds: 0.5,
       model: { modelJson: JSON.stringify({ trial: trialId }), weights: Uint8Array.from([trialId, 1, 2, 3]) },
     }),

@@ -11,6 +11,7 @@ test('a member survives encode/decode bit for bit, every severity and the weight
     testProbs: { 0: probs(40, 3), 3: probs(40, 4), 5: probs(40, 5) },
     lossCurve: [2.3, 1.9, Number.MAX_VALUE],
     seconds: 12.5,
+    predictSeconds: 3.25,
     model: { modelJson: '{"format":"layers-model","é":1}', weights: Uint8Array.from({ length: 33 }, (_, i) => (i * 13) & 255) },
   };
   const encoded = encodeMember(member);

@@ -107,12 +107,14 @@ export interface MemberResult {
   testProbs: ProbsBySeverity;
   lossCurve: number[];
   seconds: number;
+  predictSeconds: number;
   model: SerializedModel;
 }
 
 interface Header {
   lossCurve: number[];
   seconds: number;
+  predictSeconds: number;
   modelJson: string;
   /** [severity, float count] in the order of the blocks. */
   validation: [number, number][];
@@ -135,6 +137,7 @@ export function encodeMember(member: MemberResult): string {
   const header: Header = {
     lossCurve: member.lossCurve,
     seconds: member.seconds,
+    predictSeconds: member.predictSeconds,
     modelJson: member.model.modelJson,
     validation: validation.map(([severity, probs]) => [severity, probs.length]),
     test: test.map(([severity, probs]) => [severity, probs.length]),
@@ -179,6 +182,7 @@ export function decodeMember(payload: string): MemberResult {
     testProbs,
     lossCurve: header.lossCurve,
     seconds: header.seconds,
+    predictSeconds: header.predictSeconds,
     model: { modelJson: header.modelJson, weights },
   };
 }
