@@ -65,7 +65,9 @@ export async function experimentCommand(args: string[]): Promise<number> {
     console.log(`\nseed ${seed}: ${existsSync(run.dir) ? 'resuming' : 'starting'} ${run.dir}`);
     const resume = existsSync(run.dir) ? openRun(run.dir) : undefined;
     const runConfig = resume ? resolveConfig(execution(readConfigFile(resume.configPath) as Record<string, unknown>)) : config;
-    await executeSearch(runConfig, { engine, runsDir: folder, runId: run.id, resume, quiet: flags.quiet });
+    // After Ctrl-C the same command goes on: finished seeds are kept, this one resumes.
+    const again = ['nes', 'experiment', ...args].map((arg) => (/^[\w./:=,@-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
+    await executeSearch(runConfig, { engine, runsDir: folder, runId: run.id, resume, quiet: flags.quiet, resumeCommand: () => again });
   }
 
   const { comparison, jsonPath, htmlPath } = await writeComparison(planned.map(({ seed }) => join(folder, `seed-${seed}`)), folder);

@@ -15,7 +15,7 @@ import type { RunFolder } from '../run/run-folder.js';
 import type { SearchResults } from '../search/results.js';
 import { intFlag, intListFlag, parseFlags } from './args.js';
 import { UsageError } from './usage-error.js';
-import { createProgress } from './progress.js';
+import { createProgress, type SearchProgress } from './progress.js';
 import { printSummary } from './summary.js';
 import { writeReport } from '../report/write-report.js';
 
@@ -140,7 +140,15 @@ export async function searchCommand(args: string[]): Promise<number> {
 /** Runs one search the way `nes search` does (data, run folder, progress, summary, report). */
 export async function executeSearch(
   config: NesConfig,
-  options: { engine: ActiveEngine; runsDir: string; runId?: string; resume?: RunFolder; quiet?: boolean },
+  options: {
+    engine: ActiveEngine;
+    runsDir: string;
+    runId?: string;
+    resume?: RunFolder;
+    quiet?: boolean;
+    /** The command that goes on after Ctrl-C (default: nes search --resume <run folder>). */
+    resumeCommand?: (run: RunFolder) => string;
+  },
 ): Promise<{ run: RunFolder; results: SearchResults }> {
   const finished = options.resume && finishedAt(options.resume);
   if (options.resume && finished) {
@@ -157,6 +165,9 @@ export async function executeSearch(
       (config.dataset.name === 'npy' ? ' (.npy files)' : config.dataset.dataDir ? ` from ${config.dataset.dataDir}` : ' (embedded subset)') +
       (config.shift.testDataDir ? `; test shift from ${config.shift.testDataDir}` : ''),
   );
+  const progress = createProgress({ quiet: options.quiet });
+  const stopOnInterrupt = (run: RunFolder) => interruptible(run, progress, options.resumeCommand?.(run) ?? `nes search --resume ${run.dir}`);
+  let release: (() => void) | undefined;
   const { run, results } = await runSearch({
     config,
     dataset,
@@ -166,12 +177,34 @@ export async function executeSearch(
     runsDir: resolve(options.runsDir),
     runId: options.runId,
     resume: options.resume,
-    progress: createProgress({ quiet: options.quiet }),
-  });
+    progress,
+    onRunOpened: (opened) => (release = stopOnInterrupt(opened)),
+  }).finally(() => release?.());
   printSummary(results);
   const report = await writeReport(run.dir);
   console.log(`\nresults: ${run.resultsPath}\nreport:  ${report}`);
   return { run, results };
+}
+
+/**
+ * Ctrl-C (SIGINT) or SIGTERM: the journal is written and fsynced event by event and member files
+ * are renamed into place before their event, so the run folder is consistent at every moment.
+ * Stopping at once loses only the trainings in flight, which a resume retrains; what is printed
+ * is the command that goes on (issue 20, item 7). Returns the function that removes the handlers.
+ */
+function interruptible(run: RunFolder, progress: SearchProgress, resumeCommand: string): () => void {
+  const stop = (signal: NodeJS.Signals) => {
+    progress.stop();
+    console.error(`\n${signal}: search stopped; finished networks are kept, those in training are retrained on resume.`);
+    console.error(`go on with:  ${resumeCommand}`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return () => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  };
 }
 
 /** When the run wrote its results and its run-finished event: the time of that event. */

@@ -33,6 +33,8 @@ export interface SearchOptions {
   /** Resume this run (its config.json must be `config`) instead of creating one. */
   resume?: RunFolder;
   progress: SearchProgress;
+  /** Called once the run folder exists (created or reopened), before any training starts. */
+  onRunOpened?: (run: RunFolder) => void;
 }
 
 /** Runs every configured method on one farm and writes runs/<id>/results.json. */
@@ -40,6 +42,7 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
   const { config, dataset, inputs, progress } = options;
   const { space } = inputs;
   const run = options.resume ?? createRun(options.runsDir, config, options.runId);
+  options.onRunOpened?.(run);
   // On resume: every event before the crash (a half-written last line is cut off first).
   const history = options.resume ? readJournal(run.journalPath, { repair: true }) : undefined;
   const journal = new Journal(run.journalPath);
