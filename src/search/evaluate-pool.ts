@@ -129,28 +129,43 @@ export function evaluateMembers(pool: MethodPool, labels: Labels, bins: number):
   });
 }
 
-/** Ensemble selection redone on the first n networks trained, n = step, 2·step, …, K (clean data). */
+/**
+ * Ensemble selection redone on the first n networks trained, n = step, 2·step, …, K (clean data).
+ * A step that would give fewer than MIN_ANYTIME_POINTS points on this pool is refined to about
+ * ten (a budget under the step would otherwise plot one point); without replacement an ensemble
+ * of M needs M networks, so a size's curve starts at n ≥ M (issue 20, item 15).
+ */
 export function anytimeCurve(pool: MethodPool, sizes: number[], labels: Labels, settings: EvaluationSettings): AnytimePoint[] {
-  const step = settings.evaluation.anytimeStep;
   const total = pool.members.length;
+  const step = anytimeStepFor(total, settings.evaluation.anytimeStep);
   const checkpoints: number[] = [];
   for (let n = step; n < total; n += step) checkpoints.push(n);
   if (total > 0) checkpoints.push(total);
+  const withReplacement = settings.selection.method === 'caruana';
   return checkpoints.flatMap((networks) => {
     const firstN = pool.members.slice(0, networks);
-    return sizes.map((size) => {
-      const result = selectAndEvaluate(pool, firstN, size, labels, settings);
-      return {
-        networks,
-        size,
-        severity: 0,
-        validationNll: result.validation.nll,
-        testNll: result.test.nll,
-        testError: result.test.error,
-        testEce: result.test.ece,
-      };
-    });
+    return sizes
+      .filter((size) => withReplacement || networks >= size)
+      .map((size) => {
+        const result = selectAndEvaluate(pool, firstN, size, labels, settings);
+        return {
+          networks,
+          size,
+          severity: 0,
+          validationNll: result.validation.nll,
+          testNll: result.test.nll,
+          testError: result.test.error,
+          testEce: result.test.ece,
+        };
+      });
   });
+}
+
+const MIN_ANYTIME_POINTS = 5;
+
+/** The configured step, or ⌈K/10⌉ when the configured one gives fewer than five points on K networks. */
+export function anytimeStepFor(networks: number, configured: number): number {
+  return Math.floor(networks / configured) >= MIN_ANYTIME_POINTS ? configured : Math.max(1, Math.ceil(networks / 10));
 }
 
 function choose(trueProbs: Float32Array[], size: number, selection: SelectionSpec): { indices: number[]; weights: number[] } {
