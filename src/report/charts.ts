@@ -23,7 +23,30 @@ function methodColor(methods: string[]) {
   return { field: 'method', type: 'nominal' as const, title: 'method', scale: { domain: methods, scheme: 'tableau10' } };
 }
 
-/** NLL, error and ECE side by side (one facet each, own y scales), one line per method. */
+/**
+ * A y domain that does not blow tiny differences up to the full height (issue 20, item 16): the
+ * axis spans at least MIN_RELATIVE_SPAN of the largest value, centred on the data.
+ */
+const MIN_RELATIVE_SPAN = 0.15;
+
+export function readableDomain(values: number[]): [number, number] {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return [0, 1];
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  const minSpan = Math.max(MIN_RELATIVE_SPAN * Math.max(Math.abs(lo), Math.abs(hi)), 1e-6);
+  if (hi - lo >= minSpan) {
+    const pad = 0.05 * (hi - lo);
+    return [Math.max(0, lo - pad), hi + pad];
+  }
+  const middle = (lo + hi) / 2;
+  const low = Math.max(0, middle - minSpan / 2);
+  return [low, low + minSpan];
+}
+
+const AXIS_FORMAT: Record<MetricRow['metric'], string> = { NLL: '.2f', error: '.1%', ECE: '.3f' };
+
+/** NLL, error and ECE side by side, each with its own readable y domain, one line per method. */
 function metricLines(
   title: string,
   rows: MetricRow[],
@@ -31,22 +54,31 @@ function metricLines(
   x: Record<string, unknown>,
   point: boolean | { size: number },
 ): TopLevelSpec {
+  const metrics = METRIC_ORDER.filter((metric) => rows.some((r) => r.metric === metric)) as MetricRow['metric'][];
   return {
     title,
     config: chartConfig,
-    data: { values: rows },
-    facet: { column: { field: 'metric', type: 'nominal', title: null, sort: METRIC_ORDER } },
-    resolve: { scale: { y: 'independent' } },
-    spec: {
-      width: 230,
-      height: 170,
-      mark: { type: 'line', point },
-      encoding: {
-        x: { type: 'quantitative', ...x },
-        y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
-        color: methodColor(methods),
-      },
-    },
+    hconcat: metrics.map((metric) => {
+      const values = rows.filter((r) => r.metric === metric);
+      return {
+        title: { text: metric, fontSize: 12, anchor: 'middle' },
+        width: 300,
+        height: 210,
+        data: { values },
+        mark: { type: 'line', point },
+        encoding: {
+          x: { type: 'quantitative', ...x },
+          y: {
+            field: 'value',
+            type: 'quantitative',
+            title: null,
+            scale: { domain: readableDomain(values.map((r) => r.value)), zero: false, nice: true },
+            axis: { format: AXIS_FORMAT[metric] },
+          },
+          color: methodColor(methods),
+        },
+      };
+    }),
   } as TopLevelSpec;
 }
 

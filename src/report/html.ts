@@ -24,7 +24,8 @@ export const PAGE_STYLE = `
 body { font-family: Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 1180px; color: #222; padding: 0 16px; }
 h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; border-bottom: 1px solid #ddd; padding-bottom: 4px; margin-top: 32px; }
 h3 { font-size: 14px; } h4 { font-size: 12px; margin: 0 0 6px; font-weight: normal; }
-.meta { color: #555; font-size: 13px; } .note { color: #7a5a00; background: #fff7e0; padding: 6px 10px; border-radius: 4px; font-size: 13px; }
+.meta { color: #555; font-size: 13px; } .note { color: #3d4754; background: #f2f5f9; border-left: 3px solid #9aa9bb; padding: 6px 10px; font-size: 13px; }
+.warn { color: #7a5a00; background: #fff7e0; border-left: 3px solid #e0b000; padding: 6px 10px; font-size: 13px; }
 table { border-collapse: collapse; font-size: 12px; margin: 8px 0 16px; } th, td { border-bottom: 1px solid #e5e5e5; padding: 3px 10px; text-align: right; }
 th:first-child, td:first-child { text-align: left; } figure { margin: 8px 0; display: inline-block; vertical-align: top; }
 figcaption { font-size: 12px; color: #555; max-width: 760px; } .row { display: flex; flex-wrap: wrap; gap: 24px; }

@@ -28,8 +28,13 @@ function figure(plot: string, svg: string, caption: string): string {
   return `<figure data-plot="${plot}">${svg}<figcaption>${caption}</figcaption></figure>`;
 }
 
+/** Information (why a plot is missing or partial); warning() is for what looks wrong. */
 function note(text: string): string {
   return `<p class="note">${text}</p>`;
+}
+
+function warning(text: string): string {
+  return `<p class="warn">${text}</p>`;
 }
 
 function metricRows<T extends object>(base: T, metrics: { nll: number; error: number; ece: number }): (T & MetricRow)[] {
@@ -86,13 +91,12 @@ export async function severitySection(ctx: ReportContext): Promise<string> {
   const caveat =
     severities.length <= 1
       ? note(`This run holds results at severity ${severities.join(', ') || '–'} only (no shifted test sets were evaluated), so only that point is shown.`)
-      : missing.length > 0
-        ? note(`This run evaluated severities ${severities.join(', ')} (config shift.severities); ${missing.join(', ')} were not evaluated.`)
-        : '';
+      : '';
+  const evaluated = missing.length > 0 && severities.length > 1 ? ` Evaluated severities: ${severities.join(', ')} (config shift.severities).` : '';
   const body =
     rows.length === 0
       ? note(`No ensembles of size M = ${ctx.size}.`)
-      : figure('severity', await renderVegaLite(severitySpec(rows, ctx.methods, ctx.size)), 'Severity 0 is the clean test set.');
+      : figure('severity', await renderVegaLite(severitySpec(rows, ctx.methods, ctx.size)), `Severity 0 is the clean test set.${evaluated}`);
   return `<section id="shift"><h2>(b) Under dataset shift</h2>${caveat}${body}</section>`;
 }
 
@@ -126,7 +130,7 @@ export async function reliabilitySection(ctx: ReportContext): Promise<string> {
     const numClasses = ctx.results.dataset.numClasses;
     const probs = averageProbs(predictions as Float32Array[], members.map((m) => m.weight));
     if (probs.length !== ctx.labels.labels.length * numClasses) {
-      parts.push(note(`Severity ${severity}: cached predictions do not match the ${ctx.labels.labels.length} test labels.`));
+      parts.push(warning(`Severity ${severity}: cached predictions do not match the ${ctx.labels.labels.length} test labels.`));
       continue;
     }
     const bins = reliability(probs, ctx.labels.labels, numClasses, ctx.eceBins).filter((b) => b.count > 0);
@@ -134,7 +138,7 @@ export async function reliabilitySection(ctx: ReportContext): Promise<string> {
     const title = `Severity ${severity}: ECE ${calibrationError.toFixed(4)}`;
     parts.push(figure(`reliability-${severity}`, await renderVegaLite(reliabilitySpec(bins, title)), `Bars: accuracy per confidence bin; dots: mean confidence (size = points); dashed: perfect calibration.`));
   }
-  const labelSource = ctx.labels.labels !== undefined ? note(`Labels: ${escapeHtml(ctx.labels.source)}.`) : '';
+  const labelSource = ctx.labels.labels !== undefined ? `<p class="meta">Test labels: ${escapeHtml(ctx.labels.source)}.</p>` : '';
   return `<section id="reliability"><h2>(c) Reliability of the best ensemble</h2>${intro}<div class="row">${parts.join('\n')}</div>${labelSource}</section>`;
 }
 
@@ -162,7 +166,7 @@ export function architecturesSection(ctx: ReportContext): string {
     if (!ensemble) return `<h3>${escapeHtml(method)}</h3>${note(`No ensemble of size M = ${ctx.size}.`)}`;
     const cards = distinctMembers(ensemble).map(({ trialId, weight }) => {
       const member = entry.pool.find((m) => m.trialId === trialId);
-      if (!member) return note(`trial ${trialId} is missing from the pool`);
+      if (!member) return warning(`trial ${trialId} is missing from the pool`);
       const prefix = `arch-${method}-${trialId}`.replace(/[^A-Za-z0-9_-]/g, '_');
       const dags = toDag(member.genotype);
       const graphs =
