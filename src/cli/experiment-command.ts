@@ -7,6 +7,8 @@ import { readConfigFile, resolveConfig, type NesConfig } from '../run/config.js'
 import { openRun, runFolder } from '../run/run-folder.js';
 import { intFlag, intListFlag, parseFlags, requireFlag } from './args.js';
 import { chooseEngine, executeSearch } from './search-command.js';
+import { loadConfigInputs } from '../search/config-inputs.js';
+import { storedRunConfig } from '../search/stored-config.js';
 import { UsageError } from './usage-error.js';
 
 export const experimentHelp = `Usage: nes experiment --config FILE [--seeds 0,1,2] [--name NAME] [--runs-dir runs]
@@ -57,7 +59,7 @@ export async function experimentCommand(args: string[]): Promise<number> {
   const engine = await chooseEngine(planned[0]!.config.execution.engine);
   for (const { seed, config } of planned) {
     const run = runFolder(folder, `seed-${seed}`);
-    if (existsSync(run.dir)) checkSameExperiment(run.configPath, config);
+    if (existsSync(run.dir)) checkSameExperiment(run.configPath, storedRunConfig(config, loadConfigInputs(config).space));
     if (existsSync(run.resultsPath)) {
       console.log(`\nseed ${seed}: finished earlier (${run.dir})`);
       continue;

@@ -10,7 +10,7 @@ import type { NesConfig } from '../run/config.js';
 import { Journal, type JournalEvent } from '../run/journal.js';
 import { JournalError, readJournal } from '../run/journal-reader.js';
 import { createRun, type RunFolder } from '../run/run-folder.js';
-import { resolveMacro } from '../space/macro.js';
+import { storedRunConfig } from './stored-config.js';
 import type { MacroConfig } from '../space/types.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { runAskTellLoop } from './ask-tell-loop.js';
@@ -41,13 +41,14 @@ export interface SearchOptions {
 export async function runSearch(options: SearchOptions): Promise<{ run: RunFolder; results: SearchResults }> {
   const { config, dataset, inputs, progress } = options;
   const { space } = inputs;
-  const run = options.resume ?? createRun(options.runsDir, config, options.runId);
+  const stored = storedRunConfig(config, space);
+  const macro: MacroConfig = stored.macro as MacroConfig;
+  const run = options.resume ?? createRun(options.runsDir, stored, options.runId);
   options.onRunOpened?.(run);
   // On resume: every event before the crash (a half-written last line is cut off first).
   const history = options.resume ? readJournal(run.journalPath, { repair: true }) : undefined;
   const journal = new Journal(run.journalPath);
   const started = Date.now();
-  const macro: MacroConfig = resolveMacro(space, config.dataset.name, config.macro);
   const labels: Labels = {
     validation: dataset.validation.labels,
     test: dataset.test.labels,

@@ -98,6 +98,8 @@ test('nes search: --severities, --selection and --anytime-step reach the config;
   assert.deepEqual(config.shift.severities, [0, 3]);
   assert.equal(config.selection.method, 'top');
   assert.equal(config.evaluation.anytimeStep, 1);
+  // Every setting the networks were built with is in config.json, the macro too.
+  assert.deepEqual(config.macro, { cells: 2, channels: 4, stemMultiplier: 3 });
   // Epoch lines carry an ETA from the first epoch on; the prediction phase is announced; the
   // summary line gives training and prediction time apart.
   assert.match(result.stdout, /rs trial \d: epoch 1\/1 loss \d\.\d{4}, ETA \d+ (s|min) for rs/);
