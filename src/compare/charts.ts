@@ -11,14 +11,23 @@ export interface IntervalRow {
   [key: string]: string | number;
 }
 
-const color = (methods: string[]) => ({ field: 'method', type: 'nominal' as const, title: 'method', scale: { domain: methods, scheme: 'tableau10' } });
+/** Vega's tableau10, assigned by a method's place in the comparison so every plot agrees. */
+const PALETTE = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac'];
+
+/** Colour by method; `shown` (default all) are the methods this plot has, keeping their colours. */
+const color = (methods: string[], shown = methods) => ({
+  field: 'method',
+  type: 'nominal' as const,
+  title: 'method',
+  scale: { domain: shown, range: shown.map((m) => PALETTE[methods.indexOf(m) % PALETTE.length]!) },
+});
 
 /** Lines through the means, a rule from mean − SE to mean + SE at each point. */
-function linesWithErrorBars(x: Record<string, unknown>, yTitle: string | null, methods: string[]) {
+function linesWithErrorBars(x: Record<string, unknown>, yTitle: string | null, methods: string[], shown = methods) {
   const y = { field: 'mean', type: 'quantitative', title: yTitle, scale: { zero: false } };
   return [
-    { mark: { type: 'line', point: { size: 40 } }, encoding: { x, y, color: color(methods) } },
-    { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x, y: { field: 'lower', type: 'quantitative' }, y2: { field: 'upper' }, color: color(methods) } },
+    { mark: { type: 'line', point: { size: 40 } }, encoding: { x, y, color: color(methods, shown) } },
+    { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x, y: { field: 'lower', type: 'quantitative' }, y2: { field: 'upper' }, color: color(methods, shown) } },
   ];
 }
 
@@ -64,8 +73,9 @@ export function anytimeBandSpec(rows: IntervalRow[], methods: string[], size: nu
     height: 230,
     data: { values: rows },
     layer: [
-      { mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { field: 'lower', type: 'quantitative', scale: { zero: false }, title: 'test NLL' }, y2: { field: 'upper' }, color: color(methods) } },
-      { mark: { type: 'line', point: { size: 25 } }, encoding: { x, y: { field: 'mean', type: 'quantitative' }, color: color(methods) } },
+      // The line first: the merged legend takes its symbols, not the faint band's.
+      { mark: { type: 'line', point: { size: 25 } }, encoding: { x, y: { field: 'mean', type: 'quantitative', scale: { zero: false }, title: 'test NLL' }, color: color(methods) } },
+      { mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { field: 'lower', type: 'quantitative' }, y2: { field: 'upper' }, color: color(methods) } },
     ],
   } as TopLevelSpec;
 }
@@ -81,7 +91,7 @@ export function shiftAwareGainSpec(rows: IntervalRow[], methods: string[], size:
     data: { values: rows },
     layer: [
       { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: '#999', strokeDash: [4, 3] }, encoding: { y: { field: 'zero', type: 'quantitative' } } },
-      ...linesWithErrorBars(x, 'test NLL gain (clean-selected − shift-selected)', methods),
+      ...linesWithErrorBars(x, 'test NLL gain (clean-selected − shift-selected)', methods, methods.filter((m) => rows.some((r) => r.method === m))),
     ],
   } as TopLevelSpec;
 }

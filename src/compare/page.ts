@@ -48,7 +48,7 @@ export async function comparisonPage(comparison: Comparison): Promise<string> {
 
   const note = (text: string) => `<p class="note">${escapeHtml(text)}</p>`;
   const sections = [
-    `<section id="table"><h2>Ensembles (test, mean ± standard error over ${comparison.seeds.length} seeds)</h2>
+    `<section id="table"><h2>Ensembles (test, mean ± standard error over ${comparison.seeds.length} ${comparison.seeds.length === 1 ? 'seed' : 'seeds'})</h2>
 ${htmlTable(headers, headline.map(row))}
 <details><summary>all ${comparison.ensembles.length} rows, every severity</summary>${htmlTable(headers, comparison.ensembles.map(row))}</details>
 <h3>Best single network of each method (by validation NLL)</h3>
