@@ -10,9 +10,27 @@ export function parseFlags<T extends Options>(verb: string, args: string[], opti
   return parseFlagsAndOperands(verb, args, options, false).flags;
 }
 
+/**
+ * "--bins -3" would read -3 as a flag and fail with "argument is ambiguous"; "--bins=-3" reaches
+ * the flag's own check, which says what is allowed.
+ */
+function joinNegativeValues(args: string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const next = args[i + 1];
+    if (arg.startsWith('--') && !arg.includes('=') && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else joined.push(arg);
+  }
+  return joined;
+}
+
 /** The same, for verbs that also take operands (`nes compare RUN...`). */
 export function parseFlagsAndOperands<T extends Options>(verb: string, args: string[], options: T, allowPositionals = true) {
   try {
+    args = joinNegativeValues(args);
     const parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals });
     return { flags: parsed.values as Flags<T>, operands: parsed.positionals };
   } catch (error) {

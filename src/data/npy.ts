@@ -270,7 +270,10 @@ export function asLabels(arr: NpyArray, numClasses: number, source = `<${arr.dty
     if (!Number.isInteger(value)) {
       throw new DataFormatError(source, `label at index ${i} is ${arr.data[i]}, expected an integer`);
     }
-    if (value < 0 || value >= numClasses) {
+    if (value < 0) {
+      throw new DataFormatError(source, `label at index ${i} is ${value}; labels are class indices 0, 1, 2, … (no negative values)`);
+    }
+    if (value >= numClasses) {
       throw new DataFormatError(source, `label at index ${i} is ${value}, expected a class in [0, ${numClasses})`);
     }
     labels[i] = value;

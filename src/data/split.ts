@@ -114,7 +114,7 @@ export function splitStratified(
   seed: number,
 ): { train: LabelledImages; validation: LabelledImages } {
   if (validationCount > set.count) {
-    throw new DataFormatError('<split>', `validation count ${validationCount} exceeds the ${set.count} examples`);
+    throw new DataFormatError('dataset.validationCount', `${validationCount} validation examples were asked for, but the training data has only ${set.count}; give a smaller validationCount or a validation split`);
   }
   const quotas = proportionalQuotas(classCounts(set.labels, inferNumClasses(set.labels)), validationCount);
   const validationIndices = stratifiedIndices(set.labels, quotas, seed);

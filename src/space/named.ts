@@ -26,7 +26,12 @@ export function loadNamedGenotype(nameOrPath: string, space?: SearchSpace): Geno
   if (!existsSync(file)) {
     throw new Error(`unknown genotype '${nameOrPath}' (shipped: ${listNamedGenotypes().join(', ')}; or give a path to a .json file)`);
   }
-  const genotype = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  let genotype: unknown;
+  try {
+    genotype = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`genotype ${file}: not valid JSON (${(error as Error).message})`);
+  }
   const kind = (genotype as { space?: unknown } | null)?.space;
   if (space === undefined) {
     if (kind !== 'darts' && kind !== 'nb201') throw new Error(`genotype ${file}: space: must be "darts" or "nb201"`);

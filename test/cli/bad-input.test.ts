@@ -102,6 +102,10 @@ const cases: [string, string[], RegExp][] = [
   ['unknown verb', ['serch'], /unknown verb "serch"; use one of search/],
   ['missing required flag', ['select', '--pool', probs, '--labels', labels], /nes select: --size is required/],
   ['malformed list', ['search', '--sizes', '3,x'], /nes search: --sizes expects an integer ≥ 1, got "x"/],
+  ['a negative flag value', ['metrics', '--probs', probs, '--labels', labels, '--bins', '-3'], /nes metrics: --bins expects an integer ≥ 1, got "-3"/],
+  ['a negative size', ['select', '--pool', probs, '--labels', labels, '--size', '-1'], /nes select: --size expects an integer ≥ 1, got "-1"/],
+  ['a negative label', ['metrics', '--probs', probs, '--labels', npy('negative.npy', 'int32', [3], [0, -1, 1])], /negative\.npy: label at index 1 is -1; labels are class indices 0, 1, 2, … \(no negative values\)/],
+  ['a genotype file that is not JSON', ['search', '--config', config('bad-genotype', { ...good, methods: ['deepens'], deepens: { genotype: file('broken-genotype.json', '{"space": "darts",') } })], /\/deepens\/genotype: genotype .*broken-genotype\.json: not valid JSON/],
 ];
 
 function snapshot(folder: string): string {

@@ -50,7 +50,8 @@ test('splitStratified is a seeded, disjoint, stratified partition', () => {
   const again = splitStratified(set, 12, 3);
   assert.deepEqual(again.validation.images, validation.images);
   assert.deepEqual(again.train.labels, train.labels);
-  assert.notDeepEqual(splitStratified(set, 12, 4).validation.images, validation.images);
+  assert.notDeepEqual(splitStratified(set, 12, 4).validation.images, validation.images);  // Asking for more than there is names the config key and the fix, not a placeholder.
+  assert.throws(() => splitStratified(set, 500, 3), /^DataFormatError: dataset\.validationCount: 500 validation examples were asked for, but the training data has only 60; give a smaller validationCount/);
 });
 
 test('subsetImages copies the right images; sampleStratified keeps proportions', () => {
