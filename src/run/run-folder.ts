@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, realpathSync, renameSync } from 'no
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { removeStaleCreations } from './leftovers.js';
 import type { NesConfig } from './config.js';
 
 /**
@@ -63,7 +64,9 @@ export function createRun(runsDir: string, config: NesConfig, id = newRunId()): 
   const run = runFolder(runsDir, id);
   if (existsSync(run.dir)) throw new RunFolderError(`run folder ${run.dir} already exists; choose another --run-id`);
   mkdirSync(dirname(run.dir), { recursive: true });
-  const staging = mkdtempSync(join(dirname(run.dir), `.${id}.creating-`));
+  removeStaleCreations(dirname(run.dir));
+  // The pid in the name tells a later start whether this staging folder is stale (leftovers.ts).
+  const staging = mkdtempSync(join(dirname(run.dir), `.${id}.creating-${process.pid}-`));
   mkdirSync(join(staging, 'members'));
   writeFileAtomic(join(staging, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   writeFileAtomic(join(staging, 'journal.jsonl'), '');
@@ -81,6 +84,7 @@ export function openRun(path: string): RunFolder {
   }
   return run;
 }
+
 
 /**
  * A run named the way a user names it: its folder (runs/<id>, an absolute path, ./<id>) or a bare

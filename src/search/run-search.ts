@@ -10,6 +10,7 @@ import type { NesConfig } from '../run/config.js';
 import { Journal, type JournalEvent } from '../run/journal.js';
 import { JournalError, readJournal } from '../run/journal-reader.js';
 import { createRun, type RunFolder } from '../run/run-folder.js';
+import { removeStaleTemporaries } from '../run/leftovers.js';
 import { storedRunConfig } from './stored-config.js';
 import type { MacroConfig } from '../space/types.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -44,6 +45,8 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
   const stored = storedRunConfig(config, space);
   const macro: MacroConfig = stored.macro as MacroConfig;
   const run = options.resume ?? createRun(options.runsDir, stored, options.runId);
+  // Temporary files of writes a kill cut short (their writer is gone) would stay forever.
+  if (options.resume) removeStaleTemporaries(run.dir);
   options.onRunOpened?.(run);
   // On resume: every event before the crash (a half-written last line is cut off first).
   const history = options.resume ? readJournal(run.journalPath, { repair: true }) : undefined;
