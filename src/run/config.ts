@@ -130,11 +130,41 @@ export function readConfigFile(path: string): unknown {
   } catch {
     throw new ConfigError([`${path}: cannot read the config file; expected a JSON file`]);
   }
+  const depth = nestingDepth(text);
+  if (depth > MAX_CONFIG_DEPTH) {
+    throw new ConfigError([`${path}: JSON nested ${depth} levels deep; a config is at most ${MAX_CONFIG_DEPTH} levels deep`]);
+  }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw new ConfigError([`${path}: not valid JSON (${(error as Error).message})`]);
   }
+  // null or [] would otherwise pass as "no settings" and start a 400-network search (issue 19, item 6).
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError([`${path}: a config is a JSON object ({ … }), got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`]);
+  }
+  return value;
+}
+
+/** Deep nesting overflows the stack of whatever walks the value next (issue 19, item 7); no config needs it. */
+const MAX_CONFIG_DEPTH = 32;
+
+/** Deepest [ / { nesting of JSON text, outside strings. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[' || c === '{') deepest = Math.max(deepest, ++depth);
+    else if (c === ']' || c === '}') depth--;
+  }
+  return deepest;
 }
 
 function describeError(error: ErrorObject): string {

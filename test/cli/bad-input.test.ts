@@ -75,6 +75,9 @@ const cases: [string, string[], RegExp][] = [
   ['missing genotype file', ['search', '--config', config('nofile', { ...good, methods: ['deepens'], deepens: { genotype: join(dir, 'missing.json') } })], /\/deepens\/genotype: unknown genotype/],
   ['unknown corruption suite', ['search', '--config', config('suite', { ...good, shift: { testSuite: 'imagenet-c' } })], /\/shift\/testSuite: unknown corruption suite "imagenet-c"/],
   ['missing config file', ['search', '--config', join(dir, 'absent.json')], /absent\.json: cannot read the config file; expected a JSON file/],
+  ['a config that is null', ['search', '--config', file('null.json', 'null')], /null\.json: a config is a JSON object \(\{ … \}\), got null/],
+  ['a config that is an array', ['search', '--config', file('array.json', '[1]')], /array\.json: a config is a JSON object \(\{ … \}\), got an array/],
+  ['a config nested 100,000 levels deep', ['search', '--config', file('deep.json', '['.repeat(100_000) + ']'.repeat(100_000))], /deep\.json: JSON nested 100000 levels deep; a config is at most 32 levels deep/],
   ['config that is not JSON', ['search', '--config', file('broken.json', '{"budget": 3,')], /broken\.json: not valid JSON/],
   // Data.
   ['a missing .npy file, named relative to its config', ['search', '--config', config('npy-missing', { ...good, dataset: { name: 'npy', train: { images: 'x_train.npy', labels: 'y_train.npy' }, test: { images: 'x_test.npy', labels: 'y_test.npy' } } })], new RegExp(`${join(dir, 'x_train.npy').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*\\(config key dataset\\.train\\.images\\)`)],
