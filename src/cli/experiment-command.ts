@@ -6,7 +6,7 @@ import { describeDifferences, experimentDifferences } from '../compare/runs.js';
 import { readConfigFile, resolveConfig, type NesConfig } from '../run/config.js';
 import { openRun, runFolder } from '../run/run-folder.js';
 import { intFlag, intListFlag, parseFlags, requireFlag } from './args.js';
-import { chooseEngine, executeSearch } from './search-command.js';
+import { chooseEngine, executeSearch, reportAllFailed } from './search-command.js';
 import { loadConfigInputs } from '../search/config-inputs.js';
 import { storedRunConfig } from '../search/stored-config.js';
 import { UsageError } from './usage-error.js';
@@ -69,7 +69,8 @@ export async function experimentCommand(args: string[]): Promise<number> {
     const runConfig = resume ? resolveConfig(execution(readConfigFile(resume.configPath) as Record<string, unknown>)) : config;
     // After Ctrl-C the same command goes on: finished seeds are kept, this one resumes.
     const again = ['nes', 'experiment', ...args].map((arg) => (/^[\w./:=,@-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
-    await executeSearch(runConfig, { engine, runsDir: folder, runId: run.id, resume, quiet: flags.quiet, resumeCommand: () => again });
+    const { results } = await executeSearch(runConfig, { engine, runsDir: folder, runId: run.id, resume, quiet: flags.quiet, resumeCommand: () => again });
+    if (reportAllFailed(results)) return 1;
   }
 
   const { comparison, jsonPath, htmlPath } = await writeComparison(planned.map(({ seed }) => join(folder, `seed-${seed}`)), folder);

@@ -127,14 +127,25 @@ export async function searchCommand(args: string[]): Promise<number> {
     set(section('execution'), 'executor', flags.executor ?? 'redis');
   } else if (flags.executor !== undefined) set(section('execution'), 'executor', flags.executor);
   const config = resolveConfig(raw);
-  await executeSearch(config, {
+  const { results } = await executeSearch(config, {
     engine: await chooseEngine(config.execution.engine),
     runsDir: flags['runs-dir'] ?? 'runs',
     runId: flags['run-id'],
     resume: resumed,
     quiet: flags.quiet,
   });
-  return 0;
+  return reportAllFailed(results) ? 1 : 0;
+}
+
+/** A search in which no network trained is a failure, whatever else went well: say why (issue 19, item 8). */
+export function reportAllFailed(results: SearchResults): boolean {
+  const methods = Object.values(results.methods);
+  if (methods.some((m) => m.pool.length > 0)) return false;
+  const reasons = new Map<string, number>();
+  for (const failure of methods.flatMap((m) => m.failed)) reasons.set(failure.reason, (reasons.get(failure.reason) ?? 0) + 1);
+  console.error(`nes: every trial failed (${[...reasons.values()].reduce((a, b) => a + b, 0)}), so there is no ensemble:`);
+  for (const [reason, count] of reasons) console.error(`  ${count} × ${reason}`);
+  return true;
 }
 
 /** Runs one search the way `nes search` does (data, run folder, progress, summary, report). */

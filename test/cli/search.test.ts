@@ -191,3 +191,12 @@ test('nes --help lists every verb, and each verb has its own help', async () => 
     assert.equal(viaHelp.stdout, viaFlag.stdout, verb);
   }
 });
+
+test('a search in which every trial failed exits 1 and says why', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nes-search-failed-'));
+  const configPath = join(dir, 'diverges.json');
+  writeFileSync(configPath, JSON.stringify({ ...tinyConfig, budget: 2, training: { epochs: 1, batchSize: 32, learningRate: 1e30 }, shift: { severities: [0] } }));
+  const result = await runCli(['search', '--config', configPath, '--runs-dir', join(dir, 'runs'), '--quiet']);
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /nes: every trial failed \(2\), so there is no ensemble:\n {2}2 × non-finite training loss NaN at epoch 1, batch \d/);
+});
