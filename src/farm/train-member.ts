@@ -4,6 +4,17 @@ import { predictProbs } from '../train/predict.js';
 import { NonFiniteLossError, train } from '../train/trainer.js';
 import type { ProbsBySeverity, TrainOutcome, TrainProgress, TrainTask, WorkerDataSets } from './types.js';
 
+/** Where the first value that is not a probability in [0, 1] is, or undefined when all are. */
+function firstNonProbability(splits: Record<string, ProbsBySeverity>): string | undefined {
+  for (const [split, bySeverity] of Object.entries(splits)) {
+    for (const [severity, probs] of Object.entries(bySeverity)) {
+      const index = probs.findIndex((p) => !(p >= 0 && p <= 1));
+      if (index >= 0) return `${probs[index]} in the ${split} predictions at severity ${severity}`;
+    }
+  }
+  return undefined;
+}
+
 export type MemberOutcome =
   | (Extract<TrainOutcome, { status: 'finished' }> & { model: SerializedModel })
   | Extract<TrainOutcome, { status: 'failed' }>;
@@ -50,6 +61,10 @@ export async function trainMember(
     report();
     const validationProbs = await predictAll(data.validation);
     const testProbs = await predictAll(data.test);
+    // A diverged network can end with a finite loss but NaN outputs (issue 19, item 1): it is a
+    // failed trial, not a member whose NaNs would stop the selection of the whole run.
+    const broken = firstNonProbability({ validation: validationProbs, test: testProbs });
+    if (broken) return { status: 'failed', reason: `predictions are not probabilities (${broken}; last training loss ${lossCurve.at(-1)?.toPrecision(4)}): the training diverged` };
     return {
       status: 'finished',
       validationProbs,

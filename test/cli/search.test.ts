@@ -200,3 +200,17 @@ test('a search in which every trial failed exits 1 and says why', async () => {
   assert.equal(result.code, 1, result.stderr);
   assert.match(result.stderr, /nes: every trial failed \(2\), so there is no ensemble:\n {2}2 × non-finite training loss NaN at epoch 1, batch \d/);
 });
+
+test('networks that diverge to NaN predictions with a finite loss are failed trials; the search still finishes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nes-search-nan-'));
+  const configPath = join(dir, 'nan-predictions.json');
+  writeFileSync(configPath, JSON.stringify({ ...tinyConfig, budget: 2, training: { epochs: 1, batchSize: 32, learningRate: 1e6 }, shift: { severities: [0] } }));
+  const result = await runCli(['search', '--config', configPath, '--runs-dir', join(dir, 'runs'), '--run-id', 'nan', '--quiet']);
+  assert.equal(result.code, 1, result.stderr);
+  assert.doesNotMatch(result.stderr, /internal error/);
+  const results = JSON.parse(readFileSync(join(dir, 'runs', 'nan', 'results.json'), 'utf8'));
+  assert.equal(results.methods.rs.failed.length, 2);
+  for (const failure of results.methods.rs.failed) {
+    assert.match(failure.reason, /^predictions are not probabilities \(NaN in the validation predictions at severity 0; last training loss [\d.e+]+\): the training diverged$/);
+  }
+});
