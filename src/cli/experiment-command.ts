@@ -12,7 +12,7 @@ import { storedRunConfig } from '../search/stored-config.js';
 import { UsageError } from './usage-error.js';
 
 export const experimentHelp = `Usage: nes experiment --config FILE [--seeds 0,1,2] [--name NAME] [--runs-dir runs]
-                      [--workers W] [--backend ENGINE] [--quiet]
+                      [--data-dir DIR] [--workers W] [--backend ENGINE] [--quiet]
 
 Runs the config's search once per seed, into <runs-dir>/<name>/seed-<S> (one after another, each
 on the whole farm), then compares them as \`nes compare <runs-dir>/<name>\` does: a table of mean ±
@@ -23,6 +23,7 @@ an interruption: finished seeds are kept, an interrupted one is resumed from its
   --seeds LIST       seeds of the repeats (default: 0,1,2)
   --name NAME        folder of the experiment's runs (default: the config file's name)
   --runs-dir DIR     where that folder goes (default: runs)
+  --data-dir DIR     the official data files (Fashion-MNIST, CIFAR), as in nes search
   --workers W        parallel trainings (default: one per CPU core)
   --backend ENGINE   auto, tfjs-node-gpu, webgpu, tfjs-node, wasm or cpu (default: auto)
   --quiet            no per-epoch lines`;
@@ -33,6 +34,7 @@ export async function experimentCommand(args: string[]): Promise<number> {
     seeds: { type: 'string' },
     name: { type: 'string' },
     'runs-dir': { type: 'string' },
+    'data-dir': { type: 'string' },
     workers: { type: 'string' },
     backend: { type: 'string' },
     quiet: { type: 'boolean' },
@@ -43,6 +45,7 @@ export async function experimentCommand(args: string[]): Promise<number> {
   }
   const configPath = requireFlag('experiment', flags, 'config');
   const raw = resolveConfigPaths(readConfigFile(configPath), dirname(resolve(configPath))) as Record<string, unknown>;
+  if (flags['data-dir'] !== undefined) raw.dataset = { ...((raw.dataset as Record<string, unknown> | undefined) ?? {}), dataDir: resolve(flags['data-dir']) };
   const seeds = intListFlag('experiment', 'seeds', flags.seeds, 0) ?? [0, 1, 2];
   if (new Set(seeds).size !== seeds.length) throw new UsageError(`nes experiment: --seeds lists a seed twice (${seeds.join(',')})`);
   const name = flags.name ?? basename(configPath).replace(/\.json$/i, '');
