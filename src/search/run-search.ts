@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SearchProgress } from '../cli/progress.js';
 import { asLabels, readNpy, writeNpy } from '../data/npy.js';
 import type { DatasetSplits } from '../data/types.js';
 import { createExecutor } from '../farm/create-executor.js';
@@ -18,6 +17,7 @@ import type { ConfigInputs } from './config-inputs.js';
 import { anytimeCurve, evaluateMembers, selectAndEvaluate, type Labels } from './evaluate-pool.js';
 import { planMethod } from './methods.js';
 import { toPoolMember, type MethodPool, type PoolMember } from './pool.js';
+import type { SearchProgress } from './progress.js';
 import { buildResults, type SearchResults } from './results.js';
 import { buildWorkerDataSets } from './shifted-sets.js';
 export interface SearchOptions {
