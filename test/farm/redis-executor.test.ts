@@ -26,7 +26,7 @@ import { RedisTrainingWorker } from '../../src/farm/redis/worker.js';
 import type { TrainTask, WorkerDataSets } from '../../src/farm/types.js';
 import { loadFashionMnist } from '../../src/data/fashion-mnist.js';
 import { resolveConfig } from '../../src/run/config.js';
-import { buildWorkerDataSets } from '../../src/search/shifted-sets.js';
+import { buildWorkerDataSets } from '../../src/farm/worker-data.js';
 import { startTestRedis, type TestRedis } from '../fixtures/redis-server.js';
 import { blankImages } from '../helpers/blank-images.js';
 
