@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { loadFashionMnist } from '../src/data/fashion-mnist.js';
 import { TrainingFarm } from '../src/farm/farm.js';
 import { RandomSearch } from '../src/optimizers/random-search.js';
-import { buildWorkerDataSets } from '../src/search/shifted-sets.js';
+import { buildWorkerDataSets } from '../src/farm/worker-data.js';
 import { loadSpace } from '../src/space/load.js';
 import { ENGINE_NAMES, type EngineName } from '../src/train/engine.js';
 import type { Trial } from '../src/optimizers/types.js';

@@ -1,14 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { TrainProgress } from '../farm/types.js';
-
-/** What the search reports while it runs; the CLI draws it, tests can record it. */
-export interface SearchProgress {
-  methodStarted(method: string, total: number): void;
-  epoch(progress: TrainProgress): void;
-  trialDone(method: string, trialId: number, summary: string): void;
-  log(line: string): void;
-  stop(): void;
-}
+import type { SearchProgress } from '../search/progress.js';
 
 /**
  * Share of a network's time spent training rather than predicting its evaluation sets, for the

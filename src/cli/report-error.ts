@@ -1,12 +1,11 @@
 import { ConfigError } from '../run/config.js';
-import { RunFolderError } from '../run/run-folder.js';
-import { DataFormatError } from '../data/errors.js';
-import { UsageError } from './usage-error.js';
+import { NesInputError } from '../util/errors.js';
 
-/** Errors caused by the user's input: one clear line each, no stack trace. */
-const INPUT_ERRORS = [UsageError, ConfigError, DataFormatError, RunFolderError];
-
-/** Prints an error the way a user should see it and returns the process exit code. */
+/**
+ * Prints an error the way a user should see it and returns the process exit code: an error caused
+ * by the user's input (a NesInputError) is one clear line, no stack trace, code 2; anything else is
+ * an internal error, code 1.
+ */
 export function reportError(error: unknown): number {
   if (error instanceof ConfigError) {
     if (error.problems.length === 1) {
@@ -17,17 +16,12 @@ export function reportError(error: unknown): number {
     }
     return 2;
   }
-  if (INPUT_ERRORS.some((kind) => error instanceof kind) || isInputError(error)) {
-    console.error(`nes: ${(error as Error).message}`);
+  if (error instanceof NesInputError) {
+    console.error(`nes: ${error.message}`);
     return 2;
   }
   console.error(`nes: internal error: ${error instanceof Error ? error.message : String(error)}`);
   if (process.env.NES_DEBUG) console.error(error);
   else console.error('(set NES_DEBUG=1 for the stack trace; please report it)');
   return 1;
-}
-
-/** Errors of other modules that mark themselves as input errors. */
-function isInputError(error: unknown): boolean {
-  return error instanceof Error && (error as Error & { inputError?: boolean }).inputError === true;
 }

@@ -15,7 +15,8 @@ import type { RunFolder } from '../run/run-folder.js';
 import type { SearchResults } from '../search/results.js';
 import { intFlag, intListFlag, parseFlags } from './args.js';
 import { UsageError } from './usage-error.js';
-import { createProgress, type SearchProgress } from './progress.js';
+import { createProgress } from './progress.js';
+import type { SearchProgress } from '../search/progress.js';
 import { printSummary } from './summary.js';
 import { writeReport } from '../report/write-report.js';
 

@@ -2,34 +2,44 @@ import type { NesConfig } from '../run/config.js';
 import type { ExecutorOptions, TrainingExecutor } from './executor.js';
 import { TrainingFarm } from './farm.js';
 import { datasetReference } from './redis/protocol.js';
+import type { WorkerDataRecipe } from './worker-data.js';
+
+/** The config's execution section: all the farm reads of a run's config. */
+export type ExecutionSettings = NesConfig['execution'];
+
+/** What the farm needs besides its settings: the run, the engine, and the data its workers use. */
+export interface ExecutorRequest extends Pick<ExecutorOptions, 'engine' | 'data' | 'onProgress'> {
+  runId: string;
+  /** How `data` was built; Redis workers rebuild it from this. */
+  recipe: WorkerDataRecipe;
+}
 
 /** Jobs the Redis executor keeps in flight when execution.workers is not set. */
 export const DEFAULT_REDIS_CONCURRENCY = 4;
 
 /** The executor the config asks for: the local piscina farm (default) or Redis-queued remote workers. */
-export async function createExecutor(
-  config: NesConfig,
-  options: ExecutorOptions & { runId: string },
-): Promise<TrainingExecutor> {
-  switch (config.execution.executor) {
+export async function createExecutor(execution: ExecutionSettings, request: ExecutorRequest): Promise<TrainingExecutor> {
+  const { recipe, ...rest } = request;
+  const options = { ...rest, maxAttempts: execution.maxAttempts, taskTimeoutMs: execution.taskTimeoutSeconds * 1000 };
+  switch (execution.executor) {
     case 'local':
       return new TrainingFarm({
         ...options,
-        workers: config.execution.workers ?? defaultLocalWorkers(options.engine),
-        workerHeapMb: config.execution.workerHeapMb,
+        workers: execution.workers ?? defaultLocalWorkers(options.engine),
+        workerHeapMb: execution.workerHeapMb,
       });
     case 'redis': {
-      if (!config.execution.redis) throw new Error('executor "redis" needs execution.redis, e.g. "redis://127.0.0.1:6379"');
+      if (!execution.redis) throw new Error('executor "redis" needs execution.redis, e.g. "redis://127.0.0.1:6379"');
       // Loaded only when asked for: a local run never touches bullmq/ioredis.
       const { RedisExecutor, probeRedis } = await import('./redis/executor.js');
-      await probeRedis(config.execution.redis);
+      await probeRedis(execution.redis);
       return new RedisExecutor({
         ...options,
         // "auto" travels as is: each worker machine picks its own best engine (e.g. its GPU).
-        engine: config.execution.engine === 'auto' ? 'auto' : options.engine,
-        url: config.execution.redis,
-        dataset: datasetReference(config, options.data),
-        concurrency: config.execution.workers ?? DEFAULT_REDIS_CONCURRENCY,
+        engine: execution.engine === 'auto' ? 'auto' : options.engine,
+        url: execution.redis,
+        dataset: datasetReference(recipe, options.data),
+        concurrency: execution.workers ?? DEFAULT_REDIS_CONCURRENCY,
       });
     }
   }

@@ -3,6 +3,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { cifarNotEmbedded } from '../data/cifar.js';
 import type { DatasetConfig } from '../data/configured-dataset.js';
 import { configSchema, type ENGINES, type METHODS, type SELECTION_METHODS } from './config-schema.js';
+import { NesInputError } from '../util/errors.js';
 
 export type Method = (typeof METHODS)[number];
 export type EngineChoice = (typeof ENGINES)[number];
@@ -44,7 +45,7 @@ export interface NesConfig {
 }
 
 /** A config that failed validation: one line per problem, each naming the JSON path. */
-export class ConfigError extends Error {
+export class ConfigError extends NesInputError {
   constructor(readonly problems: string[]) {
     super(problems.join('\n'));
     this.name = 'ConfigError';

@@ -1,10 +1,10 @@
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync } from 'node:fs';
 import type { JournalEvent } from './journal.js';
+import { NesInputError } from '../util/errors.js';
 
 /** A journal that cannot be trusted: damaged before its last line. */
-export class JournalError extends Error {
+export class JournalError extends NesInputError {
   override name = 'JournalError';
-  readonly inputError = true;
 }
 
 /**

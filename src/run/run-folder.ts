@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { removeStaleCreations } from './leftovers.js';
 import type { NesConfig } from './config.js';
+import { NesInputError } from '../util/errors.js';
 
 /**
  * Layout of runs/<id>/:
@@ -23,7 +24,7 @@ export interface RunFolder {
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-export class RunFolderError extends Error {
+export class RunFolderError extends NesInputError {
   override name = 'RunFolderError';
 }
 

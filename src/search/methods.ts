@@ -3,6 +3,7 @@ import type { Method, NesConfig } from '../run/config.js';
 import type { Genotype, SearchSpace } from '../space/types.js';
 import type { ConfigInputs } from './config-inputs.js';
 import type { MethodPool } from './pool.js';
+import { NesInputError } from '../util/errors.js';
 
 /**
  * How each method builds its pool and picks its ensembles:
@@ -60,7 +61,7 @@ function fixed(genotype: Genotype, count: number, seed: string, space: SearchSpa
 function bestRandomSearchArchitecture(earlier: MethodPool[], method: Method): Genotype {
   const rs = earlier.find((pool) => pool.method === 'rs');
   if (!rs || rs.members.length === 0) {
-    throw new Error(`method ${method} needs a finished NES-RS pool: list "rs" before it in methods`);
+    throw new NesInputError(`method ${method} needs a finished NES-RS pool: list "rs" before it in methods`);
   }
   return rs.members.reduce((best, member) => (member.validationNll < best.validationNll ? member : best)).genotype;
 }

@@ -1,11 +1,11 @@
 import type { DatasetSplits } from '../data/types.js';
+import { shiftSources, type ShiftSource } from '../farm/worker-data.js';
 import type { NesConfig } from '../run/config.js';
 import type { RunFolder } from '../run/run-folder.js';
 import type { Genotype, MacroConfig } from '../space/types.js';
 import { NES_VERSION } from '../version.js';
 import type { AnytimePoint, EnsembleResult, MemberResult } from './evaluate-pool.js';
 import type { FailedTrial, MethodPool } from './pool.js';
-import { shiftSources, type ShiftSource } from './shifted-sets.js';
 
 /** runs/<id>/results.json: documented field by field in the README. */
 export interface SearchResults {

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SearchProgress } from '../cli/progress.js';
 import { asLabels, readNpy, writeNpy } from '../data/npy.js';
 import type { DatasetSplits } from '../data/types.js';
 import { createExecutor } from '../farm/create-executor.js';
 import { readMemberFiles } from '../farm/member-files.js';
+import { buildWorkerDataSets } from '../farm/worker-data.js';
 import type { Trial } from '../optimizers/types.js';
 import type { NesConfig } from '../run/config.js';
 import { Journal, type JournalEvent } from '../run/journal.js';
@@ -19,8 +19,8 @@ import type { ConfigInputs } from './config-inputs.js';
 import { anytimeCurve, evaluateMembers, selectAndEvaluate, type Labels } from './evaluate-pool.js';
 import { planMethod } from './methods.js';
 import { toPoolMember, type MethodPool, type PoolMember } from './pool.js';
+import type { SearchProgress } from './progress.js';
 import { buildResults, type SearchResults } from './results.js';
-import { buildWorkerDataSets } from './shifted-sets.js';
 export interface SearchOptions {
   config: NesConfig;
   dataset: DatasetSplits;
@@ -62,12 +62,11 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
   // A run that crashed before writing its labels writes them on resume.
   if (history && existsSync(join(run.dir, 'labels', 'test.npy'))) checkLabels(run, labels);
   else writeLabels(run, labels);
-  const executor = await createExecutor(config, {
+  const executor = await createExecutor(config.execution, {
     runId: run.id,
     engine: options.engine,
     data,
-    maxAttempts: config.execution.maxAttempts,
-    taskTimeoutMs: config.execution.taskTimeoutSeconds * 1000,
+    recipe: { dataset: config.dataset, seed: config.seed, shift: config.shift },
     onProgress: (p) => progress.epoch(p),
   });
   const workers = executor.concurrency;

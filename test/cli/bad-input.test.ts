@@ -12,6 +12,19 @@ import { join } from 'node:path';
 import { encodeNpy } from '../../src/data/npy.js';
 import { encodeIdx } from '../../src/data/idx.js';
 import { searchSpacesDir } from '../../src/space/paths.js';
+import { reportError } from '../../src/cli/report-error.js';
+import { UsageError } from '../../src/cli/usage-error.js';
+import { CompareInputError } from '../../src/compare/errors.js';
+import { DataFormatError } from '../../src/data/errors.js';
+import { MetricInputError } from '../../src/evaluate/errors.js';
+import { EnsembleInputError } from '../../src/export/errors.js';
+import { probeRedis } from '../../src/farm/redis/executor.js';
+import { ConfigError, resolveConfig } from '../../src/run/config.js';
+import { JournalError } from '../../src/run/journal-reader.js';
+import { RunFolderError } from '../../src/run/run-folder.js';
+import { loadConfigInputs } from '../../src/search/config-inputs.js';
+import { planMethod } from '../../src/search/methods.js';
+import { NesInputError } from '../../src/util/errors.js';
 import { runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nes-bad-input-'));
@@ -90,6 +103,7 @@ const cases: [string, string[], RegExp][] = [
   ['probabilities of a wrong shape', ['metrics', '--probs', npy('flat.npy', 'float32', [6], [0.5, 0.5, 0.5, 0.5, 0.5, 0.5]), '--labels', labels], /flat\.npy: shape \(6,\), expected \(N, C\) or \(K, N, C\)/],
   ['labels that do not match the predictions', ['select', '--pool', probs, '--labels', npy('short.npy', 'uint8', [2], [0, 1]), '--size', '1'], /short\.npy: shape \(2,\), expected \(3,\)/],
   ['labels out of range for the classes', ['metrics', '--probs', probs, '--labels', npy('big.npy', 'uint8', [3], [0, 1, 2])], /big\.npy: label at index 2 is 2, expected a class in \[0, 2\)/],
+  ['predictions without a single point (a MetricInputError)', ['metrics', '--probs', npy('none.npy', 'float32', [0, 2], []), '--labels', npy('no-labels.npy', 'uint8', [0], [])], /labels are empty: metrics need at least one point/],
   ['a file that is not .npy', ['metrics', '--probs', file('text.npy', 'hello world, not numpy'), '--labels', labels], /text\.npy: .*magic/],
   // Run folders.
   ['resume of a missing run', ['search', '--resume', join(runsDir, 'nope')], /nope: no such run folder/],
@@ -144,4 +158,44 @@ test(`${cases.length} bad inputs each give one clear line and exit code 2`, { co
   });
   assert.equal(snapshot(runsDir), before, 'existing run files are untouched');
   void t;
+});
+
+/** The error `run` throws (it must throw). */
+async function thrown(run: () => unknown): Promise<unknown> {
+  try {
+    await run();
+  } catch (error) {
+    return error;
+  }
+  assert.fail('expected an error');
+}
+
+test('every kind of user error is a NesInputError: one line, exit code 2; anything else is internal', async (t) => {
+  const config = resolveConfig({ methods: ['rs', 'deepens-rs'] });
+  const userErrors: [string, unknown][] = [
+    ['UsageError', new UsageError('nes search: --size is required')],
+    ['ConfigError', new ConfigError(['/budget: must be >= 1, got -4'])],
+    ['DataFormatError', new DataFormatError('x.npy', 'truncated data')],
+    ['RunFolderError', new RunFolderError('runs/x: no such run folder')],
+    ['JournalError', new JournalError('journal.jsonl: line 2 is damaged')],
+    ['EnsembleInputError', new EnsembleInputError('no method "bo" in the run')],
+    ['CompareInputError', new CompareInputError('runs/x is not finished')],
+    ['MetricInputError', new MetricInputError('labels are empty: metrics need at least one point')],
+    // planMethod when NES-RS left no pool to take the best architecture from.
+    ['planMethod', await thrown(() => planMethod('deepens-rs', config, loadConfigInputs(config), []))],
+    ['unreachable Redis', await thrown(() => probeRedis('redis://127.0.0.1:1', 2000))],
+  ];
+  const printed: string[] = [];
+  t.mock.method(console, 'error', (line: string) => printed.push(line));
+  for (const [name, error] of userErrors) {
+    printed.length = 0;
+    assert.ok(error instanceof NesInputError, `${name} extends NesInputError`);
+    assert.equal(reportError(error), 2, name);
+    assert.equal(printed.length, 1, `${name}: one line, got ${JSON.stringify(printed)}`);
+    assert.match(printed[0]!, /^nes: /, name);
+    assert.doesNotMatch(printed[0]!, /internal error/, name);
+  }
+  printed.length = 0;
+  assert.equal(reportError(new TypeError('x is undefined')), 1);
+  assert.match(printed[0]!, /^nes: internal error: x is undefined/);
 });

@@ -8,6 +8,7 @@ import { exportCommand } from '../../src/cli/export-command.js';
 import { predictCommand } from '../../src/cli/predict-command.js';
 import { loadEnsemble } from '../../src/export/load-ensemble.js';
 import { buildFixtureRun, type FixtureRun } from './fixtures.js';
+import { NesInputError } from '../../src/util/errors.js';
 
 let work: string;
 let fixture: FixtureRun;
@@ -68,7 +69,7 @@ describe('nes export / nes predict', () => {
     );
     await assert.rejects(
       exportCommand(['--run', fixture.id, '--runs-dir', join(work, 'runs'), '--out', join(work, 'e2'), '--size', '5']),
-      (error: Error & { inputError?: boolean }) => error.inputError === true && /sizes: 2$/.test(error.message),
+      (error: Error) => error instanceof NesInputError && /sizes: 2$/.test(error.message),
     );
     await assert.rejects(exportCommand(['--run', fixture.id]), /--out is required/);
   });

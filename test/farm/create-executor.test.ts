@@ -8,16 +8,16 @@ import { blankImages } from '../helpers/blank-images.js';
 
 const images = blankImages(1);
 const data: WorkerDataSets = { train: images, numClasses: 2, normalization: { mean: [0], std: [1] }, validation: { 0: images }, test: { 0: images } };
-const options = (engine: string) => ({ runId: 'r', engine, data, maxAttempts: 1, taskTimeoutMs: 1000 });
+const config = resolveConfig({});
+const options = (engine: string) => ({ runId: 'r', engine, data, recipe: { dataset: config.dataset, seed: 0, shift: config.shift } });
 
 test('the local farm runs one training per core on JavaScript engines, one at a time on native TensorFlow', async () => {
-  const config = resolveConfig({});
   for (const [engine, expected] of [['wasm', availableParallelism()], ['cpu', availableParallelism()], ['tfjs-node', 1], ['tfjs-node-gpu', 1]] as const) {
-    const executor = await createExecutor(config, options(engine));
+    const executor = await createExecutor(config.execution, options(engine));
     assert.equal(executor.concurrency, expected, engine);
     await executor.close();
   }
-  const pinned = await createExecutor(resolveConfig({ execution: { workers: 3 } }), options('tfjs-node-gpu'));
+  const pinned = await createExecutor(resolveConfig({ execution: { workers: 3 } }).execution, options('tfjs-node-gpu'));
   assert.equal(pinned.concurrency, 3, 'an explicit workers setting wins');
   await pinned.close();
 });

@@ -7,7 +7,7 @@ import { loadConfiguredDataset } from '../../src/data/configured-dataset.js';
 import buildData from '../../src/farm/redis/data-thread.js';
 import { datasetReference } from '../../src/farm/redis/protocol.js';
 import { resolveConfig } from '../../src/run/config.js';
-import { buildWorkerDataSets } from '../../src/search/shifted-sets.js';
+import { buildWorkerDataSets } from '../../src/farm/worker-data.js';
 import { releasedTestKinds } from '../../src/shift/index.js';
 import { syntheticLabel, writeCifar10Folder, writeReleasedFolder } from '../helpers/cifar-files.js';
 import { makeTempDir } from '../data/helpers.js';

@@ -26,9 +26,10 @@ import { RedisTrainingWorker } from '../../src/farm/redis/worker.js';
 import type { TrainTask, WorkerDataSets } from '../../src/farm/types.js';
 import { loadFashionMnist } from '../../src/data/fashion-mnist.js';
 import { resolveConfig } from '../../src/run/config.js';
-import { buildWorkerDataSets } from '../../src/search/shifted-sets.js';
+import { buildWorkerDataSets } from '../../src/farm/worker-data.js';
 import { startTestRedis, type TestRedis } from '../fixtures/redis-server.js';
 import { blankImages } from '../helpers/blank-images.js';
+import { NesInputError } from '../../src/util/errors.js';
 
 let redis: TestRedis;
 before(async () => {
@@ -196,9 +197,9 @@ test('a training that outlives taskTimeoutSeconds fails without a retry', async 
 
 test('an unreachable Redis is a clear error, not a hang', async () => {
   const started = Date.now();
-  await assert.rejects(probeRedis('redis://:secret@127.0.0.1:1', 2000), (error: Error & { inputError?: boolean }) => {
+  await assert.rejects(probeRedis('redis://:secret@127.0.0.1:1', 2000), (error: Error) => {
     assert.match(error.message, /cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1 \(.*ECONNREFUSED.*\)/);
-    assert.equal(error.inputError, true);
+    assert.ok(error instanceof NesInputError);
     return true;
   });
   assert.ok(Date.now() - started < 2000);

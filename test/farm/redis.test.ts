@@ -17,7 +17,7 @@ import type { TrainProgress } from '../../src/farm/types.js';
 import { resolveConfig } from '../../src/run/config.js';
 import { runSearch } from '../../src/search/run-search.js';
 import { loadConfigInputs } from '../../src/search/config-inputs.js';
-import type { SearchProgress } from '../../src/cli/progress.js';
+import type { SearchProgress } from '../../src/search/progress.js';
 import { startTestRedis, type TestRedis } from '../fixtures/redis-server.js';
 import { TINY_SEARCH } from '../helpers/tiny-search.js';
 

@@ -7,7 +7,7 @@ import { writeNpy } from '../../src/data/npy.js';
 import type { DatasetSplits, LabelledImages } from '../../src/data/types.js';
 import { ConfigError, resolveConfig } from '../../src/run/config.js';
 import { loadConfigInputs } from '../../src/search/config-inputs.js';
-import { buildWorkerDataSets, shiftSources } from '../../src/search/shifted-sets.js';
+import { buildWorkerDataSets, shiftSources } from '../../src/farm/worker-data.js';
 import { corruptBatch, loadSuite, readReleasedTestShift, releasedTestKinds } from '../../src/shift/index.js';
 import { releasedOrigin, writeReleasedFolder } from '../helpers/cifar-files.js';
 import { makeTempDir } from '../data/helpers.js';

@@ -4,8 +4,8 @@
  * block the main thread's lock renewals). The buffers are SharedArrayBuffers: returning them shares them.
  */
 import { loadConfiguredDataset } from '../../data/configured-dataset.js';
-import { buildWorkerDataSets } from '../../search/shifted-sets.js';
 import type { WorkerDataSets } from '../types.js';
+import { buildWorkerDataSets } from '../worker-data.js';
 import { dataFingerprint, type DatasetReference } from './protocol.js';
 
 export default function buildData({ reference, dataDir, testDataDir }: { reference: DatasetReference; dataDir?: string; testDataDir?: string }): {

@@ -16,6 +16,7 @@ import {
   type TrainJobData,
   type TrainJobResult,
 } from './protocol.js';
+import { NesInputError } from '../../util/errors.js';
 
 export interface RedisExecutorOptions extends ExecutorOptions {
   /** redis://[user:password@]host:port[/db] or rediss://… (TLS). */
@@ -306,9 +307,8 @@ export async function probeRedis(url: string, timeoutMs = 10_000): Promise<void>
       }),
     ]);
   } catch (error) {
-    throw Object.assign(
-      new Error(`cannot reach Redis at ${redactUrl(url)} (${(error as Error).message}); is redis-server running, and the URL (password, rediss:// for TLS) right?`),
-      { inputError: true },
+    throw new NesInputError(
+      `cannot reach Redis at ${redactUrl(url)} (${(error as Error).message}); is redis-server running, and the URL (password, rediss:// for TLS) right?`,
     );
   } finally {
     clearTimeout(timer);

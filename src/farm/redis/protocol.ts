@@ -5,10 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { DatasetConfig } from '../../data/configured-dataset.js';
-import type { NesConfig } from '../../run/config.js';
 import type { SerializedModel } from '../../train/model-io.js';
 import type { ProbsBySeverity, TrainProgress, TrainTask, WorkerDataSets } from '../types.js';
+import type { WorkerDataRecipe } from '../worker-data.js';
 
 /** Default key prefix of every BullMQ key nes writes (`nes:<queue>:…`) and of the run registry. */
 export const DEFAULT_PREFIX = 'nes';
@@ -49,18 +48,15 @@ export function jobIdFor(task: Pick<TrainTask, 'method' | 'trial'>): string {
  * Enough to rebuild a run's data sets on another machine, bit for bit: buildWorkerDataSets is
  * deterministic given the data files, the seed and the shift config (with shift.testDataDir, the
  * folder the test shift is read from). The fingerprint (SHA-256 of every image, label and the
- * normalisation, shifted test images included) lets a worker prove it rebuilt the same data.
+ * normalisation, shifted test images included) lets a worker prove it rebuilt the same data. The
+ * dataset config is the coordinator's; a worker may point its dataDir elsewhere (--data-dir).
  */
-export interface DatasetReference {
-  /** The coordinator's dataset config; a worker may point its dataDir elsewhere (--data-dir). */
-  dataset: DatasetConfig;
-  seed: number;
-  shift: NesConfig['shift'];
+export interface DatasetReference extends WorkerDataRecipe {
   fingerprint: string;
 }
 
-export function datasetReference(config: Pick<NesConfig, 'dataset' | 'seed' | 'shift'>, data: WorkerDataSets): DatasetReference {
-  return { dataset: config.dataset, seed: config.seed, shift: config.shift, fingerprint: dataFingerprint(data) };
+export function datasetReference(recipe: WorkerDataRecipe, data: WorkerDataSets): DatasetReference {
+  return { dataset: recipe.dataset, seed: recipe.seed, shift: recipe.shift, fingerprint: dataFingerprint(data) };
 }
 
 /** SHA-256 over the data sets a member trains on and predicts, in a fixed order. */

@@ -1,16 +1,32 @@
+/**
+ * The data sets every worker trains on and predicts (WorkerDataSets), and how they are built. The
+ * coordinator (search) builds them once per run; a Redis worker (redis/data-thread.ts) rebuilds
+ * them from the same recipe on its own machine, so the builder lives here, below both.
+ */
 import { resolve } from 'node:path';
 import { toShared } from '../data/images.js';
 import type { DatasetSplits, LabelledImages } from '../data/types.js';
-import type { ImagesBySeverity, WorkerDataSets } from '../farm/types.js';
+import type { DatasetConfig } from '../data/configured-dataset.js';
 import type { NesConfig } from '../run/config.js';
 import { corruptBatch, loadSuite, readReleasedTestShift, releasedTestKinds, type Severity } from '../shift/index.js';
+import type { ImagesBySeverity, WorkerDataSets } from './types.js';
+
+/** What the worker data sets are built from, besides the loaded data set: the run's seed and shift. */
+export interface WorkerDataRecipe {
+  /** The data set's config (a Redis worker loads it again, perhaps from another dataDir). */
+  dataset: DatasetConfig;
+  seed: number;
+  shift: ShiftSettings;
+}
+
+export type ShiftSettings = NesConfig['shift'];
 
 /** Where a split's shifted images come from, as results.json records it. */
 export type ShiftSource =
   | { source: 'generated'; suite: string; kinds: string[] }
   | { source: 'folder'; dir: string; kinds: string[] };
 
-export function shiftSources(shift: NesConfig['shift']): { validation: ShiftSource; test: ShiftSource } {
+export function shiftSources(shift: ShiftSettings): { validation: ShiftSource; test: ShiftSource } {
   const generated = (suite: string): ShiftSource => ({ source: 'generated', suite, kinds: loadSuite(suite).kinds });
   return {
     validation: generated(shift.validationSuite),
@@ -28,7 +44,7 @@ export function shiftSources(shift: NesConfig['shift']): { validation: ShiftSour
  * shift.testDataDir is set; at severity s each image gets one kind drawn uniformly, seeded).
  * Computed once per run, in SharedArrayBuffers so that worker threads share rather than copy them.
  */
-export function buildWorkerDataSets(dataset: DatasetSplits, config: Pick<NesConfig, 'seed' | 'shift'>): WorkerDataSets {
+export function buildWorkerDataSets(dataset: DatasetSplits, config: Pick<WorkerDataRecipe, 'seed' | 'shift'>): WorkerDataSets {
   const sources = shiftSources(config.shift);
   const shifted = (split: LabelledImages, source: ShiftSource, role: string): ImagesBySeverity =>
     Object.fromEntries(

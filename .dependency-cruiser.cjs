@@ -1,0 +1,98 @@
+/**
+ * The stage boundaries of src/ (ARCHITECTURE.md), checked by dependency-cruiser on every `npm test`
+ * (`npm run lint:deps`). Type-only imports count: a type is a dependency too.
+ *
+ * LAYERS says which src/ folders each folder may import (besides itself, src/version.ts, npm
+ * packages and Node's built-ins, which the named rules below restrict further). A new import
+ * across folders that is not in the table fails the check: either it runs the wrong way (move the
+ * shared piece down) or the table is wrong (change it here and in ARCHITECTURE.md together).
+ */
+const LAYERS = {
+  util: [],
+  space: ['util'],
+  data: ['util'],
+  shift: ['data', 'util'],
+  evaluate: ['util'],
+  ensemble: ['evaluate', 'util'],
+  optimizers: ['space', 'ensemble', 'util'],
+  train: ['space', 'data', 'util'],
+  run: ['space', 'data', 'optimizers', 'util'],
+  farm: ['train', 'run', 'shift', 'data', 'space', 'optimizers', 'util'],
+  search: ['farm', 'run', 'optimizers', 'ensemble', 'evaluate', 'shift', 'data', 'space', 'util'],
+  export: ['search', 'train', 'run', 'evaluate', 'data', 'space', 'util'],
+  report: ['export', 'search', 'run', 'evaluate', 'data', 'space', 'util'],
+  compare: ['report', 'export', 'search', 'run', 'util'],
+  cli: ['compare', 'report', 'export', 'search', 'farm', 'run', 'train', 'optimizers', 'ensemble', 'evaluate', 'shift', 'data', 'space', 'util'],
+};
+
+/** tfjs and the WebGPU binding: resolved into node_modules, or by name when not installed (optional). */
+const TFJS = '(^|/)node_modules/(@tensorflow/|webgpu/)|^(@tensorflow/|webgpu$)';
+
+/**
+ * Files outside train/ that still use tfjs, each with its reason. Issue 15, point 3 moves export's
+ * inference into train/ (one inference path); remove each line as its file stops importing tfjs.
+ */
+const TFJS_EXCEPTIONS = [
+  '^src/export/input-batches\\.ts$', // normalises input batches as tensors (duplicates train/normalize.ts)
+  '^src/export/load-ensemble\\.ts$', // loads and runs the exported members (duplicates train/predict.ts)
+  '^src/export/export-ensemble\\.ts$', // type-only: tf.io.ModelArtifacts of the members it writes
+];
+
+/** Node built-ins that touch the outside world (files, processes, threads, network). */
+const NODE_IO = '^(node:)?(fs|fs/promises|child_process|worker_threads|cluster|net|http|https|dgram)$';
+
+const layerRules = Object.entries(LAYERS).map(([folder, allowed]) => ({
+  name: `layer-${folder}`,
+  comment: `src/${folder}/ may import only ${allowed.length ? allowed.map((f) => `src/${f}/`).join(', ') : 'nothing else in src/'} (besides src/version.ts); see .dependency-cruiser.cjs LAYERS and ARCHITECTURE.md`,
+  severity: 'error',
+  from: { path: `^src/${folder}/` },
+  to: { path: '^src/', pathNot: [`^src/(${[folder, ...allowed].join('|')})/`, '^src/version\\.ts$'] },
+}));
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-imports-from-cli',
+      comment: 'cli/ is the top: nothing below it imports from it (define the interface below, let cli/ implement it)',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/cli/' },
+      to: { path: '^src/cli/' },
+    },
+    {
+      name: 'tfjs-only-in-train',
+      comment: 'tfjs (@tensorflow/*) and webgpu are imported in src/train/ only; other stages call train/ (exceptions: TFJS_EXCEPTIONS)',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/train/', ...TFJS_EXCEPTIONS] },
+      to: { path: TFJS },
+    },
+    {
+      name: 'pure-ensemble-and-evaluate',
+      comment: 'ensemble/ and evaluate/ are pure computations on arrays: no npm package, no Node built-in',
+      severity: 'error',
+      from: { path: '^src/(ensemble|evaluate)/' },
+      to: { pathNot: '^src/' },
+    },
+    {
+      name: 'no-io-in-optimizers',
+      comment: 'optimizers/ propose and learn from trials; the journal and the farm do the I/O',
+      severity: 'error',
+      from: { path: '^src/optimizers/' },
+      to: { path: NODE_IO },
+    },
+    {
+      name: 'no-circular',
+      comment: 'no import cycles, within a folder or across folders',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    ...layerRules,
+  ],
+  options: {
+    // Type-only imports count: `import type` from the wrong stage couples the stages just the same.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    doNotFollow: { path: 'node_modules' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+  },
+};
