@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { EnsembleResult } from '../search/evaluate-pool.js';
 import type { SearchResults } from '../search/results.js';
 import { EnsembleInputError } from './errors.js';
+import { resultsProblems } from '../run/results-schema.js';
 
 /** runs/<id>/results.json, or a clear error when the run has not finished or the folder is not a run. */
 export function readRunResults(runDir: string): SearchResults {
@@ -13,11 +14,15 @@ export function readRunResults(runDir: string): SearchResults {
       : 'this is not a nes run folder';
     throw new EnsembleInputError(`${path} not found: ${hint}`);
   }
+  let results: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as SearchResults;
+    results = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new EnsembleInputError(`${path} is not valid JSON (${(error as Error).message})`);
   }
+  const problems = resultsProblems(results);
+  if (problems.length > 0) throw new EnsembleInputError(`${path} is not a nes results file: ${problems.join('; ')}`);
+  return results as SearchResults;
 }
 
 export interface EnsembleChoice {

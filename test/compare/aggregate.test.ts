@@ -40,7 +40,7 @@ function writeRun(dir: string, seed: number, nll: (method: string, severity: num
   const results = {
     run: `seed-${seed}`, nesVersion: '0', engine: 'wasm', workers: 2, seconds: 60 * (seed + 1),
     dataset: { name: 'synthetic', train: 10, validation: 10, test: 10, numClasses: 10, classNames: [], inputShape: [8, 8, 1], normalization: { mean: [0], std: [1] } },
-    macro: config.macro ?? { cells: 2, channels: 4, stemMultiplier: 1 }, training: config.training, table: [],
+    macro: { cells: 2, channels: 4, stemMultiplier: 1 }, training: config.training, table: [],
     methods: { rs: methodResults('rs'), deepens: methodResults('deepens') },
   } as unknown as SearchResults;
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config));

@@ -168,3 +168,17 @@ describe('exportEnsemble + loadEnsemble', () => {
     await assert.rejects(loadEnsemble(join(work, 'nowhere')), /not an exported nes ensemble/);
   });
 });
+
+test('a results.json of the wrong shape is refused with the paths at fault, not an internal error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nes-bad-results-'));
+  try {
+    writeFileSync(join(dir, 'journal.jsonl'), '');
+    writeFileSync(join(dir, 'results.json'), JSON.stringify({ run: 'x', methods: { rs: { pool: 'many' } } }));
+    await assert.rejects(
+      exportEnsemble(dir, { out: join(dir, 'out') }),
+      /results\.json is not a nes results file: \/: must have required property 'nesVersion'/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
