@@ -34,10 +34,21 @@ export class Journal {
     this.fd = openSync(path, 'a');
   }
 
+  private pending: string | undefined;
+
   append(event: WithoutTime<JournalEvent>): void {
     const line = JSON.stringify({ time: new Date().toISOString(), ...event }) + '\n';
-    writeSync(this.fd, line);
+    writeSync(this.fd, (this.pending ?? '') + line);
+    this.pending = undefined;
     fsyncSync(this.fd);
+  }
+
+  /**
+   * Writes `event` (stamped now) just before the next append, or never if none follows: a resume
+   * that fails while checking the run leaves the journal as it was (issue 19, item 12).
+   */
+  appendBeforeNext(event: WithoutTime<JournalEvent>): void {
+    this.pending = JSON.stringify({ time: new Date().toISOString(), ...event }) + '\n';
   }
 
   close(): void {

@@ -70,11 +70,8 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
     onProgress: (p) => progress.epoch(p),
   });
   const workers = executor.concurrency;
-  journal.append(
-    history
-      ? { event: 'run-resumed', engine: options.engine, workers }
-      : { event: 'run-started', methods: config.methods, engine: options.engine, workers },
-  );
+  if (history) journal.appendBeforeNext({ event: 'run-resumed', engine: options.engine, workers });
+  else journal.append({ event: 'run-started', methods: config.methods, engine: options.engine, workers });
   const pools: { pool: MethodPool; selection: 'first' | 'configured' }[] = [];
   try {
     for (const method of config.methods) {

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, mkdtempSync, writeFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, mkdtempSync, rmSync, writeFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readNpy } from '../../src/data/npy.js';
 import { createRng } from '../../src/util/rng.js';
 import { runCli } from '../helpers/cli.js';
+import { TINY_SEARCH } from '../helpers/tiny-search.js';
 
 const BUDGET = 16;
 const config = {
@@ -136,4 +137,28 @@ test('resuming something that is not a run, or with other settings, is refused i
   const extra = await runCli(['search', '--resume', dir, '--budget', '3']);
   assert.equal(extra.code, 2);
   assert.match(extra.stderr, /--resume takes the config of the run; drop --budget/);
+});
+
+test('a resume that finds a damaged member file fails in one line and leaves the journal as it was', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nes-resume-damaged-'));
+  const configPath = join(dir, 'tiny.json');
+  writeFileSync(configPath, JSON.stringify({ ...TINY_SEARCH, budget: 2, shift: { severities: [0] } }));
+  const runsDir = join(dir, 'runs');
+  const first = await runCli(['search', '--config', configPath, '--runs-dir', runsDir, '--run-id', 'damaged', '--quiet']);
+  assert.equal(first.code, 0, first.stderr);
+  // Make it an unfinished run (no results, no run-finished line) whose member 0 lost half its predictions.
+  const runDir = join(runsDir, 'damaged');
+  rmSync(join(runDir, 'results.json'));
+  const journalPath = join(runDir, 'journal.jsonl');
+  const lines = readFileSync(journalPath, 'utf8').trimEnd().split('\n');
+  writeFileSync(journalPath, lines.filter((line) => !line.includes('"run-finished"')).join('\n') + '\n');
+  const validation = join(runDir, 'members', 'rs', '0000', 'validation.npy');
+  writeFileSync(validation, readFileSync(validation).subarray(0, 200));
+  const journalBefore = readFileSync(journalPath, 'utf8');
+
+  const resumed = await runCli(['search', '--resume', runDir, '--quiet']);
+  assert.equal(resumed.code, 2, resumed.stderr);
+  assert.match(resumed.stderr, /validation\.npy/);
+  assert.equal(resumed.stderr.trim().split('\n').length, 1);
+  assert.equal(readFileSync(journalPath, 'utf8'), journalBefore, 'no run-resumed line for a resume that did not happen');
 });
