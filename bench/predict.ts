@@ -1,0 +1,176 @@
+/**
+ * Exported-ensemble inference throughput (images/s): `npm run bench -- predict [--members 3]
+ * [--images 1024] [--batch 256] [--input uint8,float32,tensor]`.
+ *
+ * Writes an ensemble folder as `nes export` does (members/<i>/ tfjs layers models of the reference
+ * DARTS-V2 network, 5 cells, 8 channels, 28×28×1 inputs, 10 classes, untrained weights; an
+ * ensemble.json), then times `loadEnsemble(dir, { engine: 'wasm' }).predict(images)` on random
+ * raw pixels, two ways in one process:
+ * - compiled: predict as it runs for users (on wasm, the compiled network predictProbs uses);
+ * - tfjs: the tfjs path (model.predict on tfjs-backend-wasm), forced by holding the compiled
+ *   kernels' memory with another network, as a prediction made from a training hook runs.
+ * Each (input, path) gets one warm-up call, excluded. One JSON line per measurement, then a
+ * summary line with images/s per path and the ratio compiled / tfjs.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { RawImages } from '../src/export/input-batches.js';
+import { loadEnsemble } from '../src/export/load-ensemble.js';
+import { MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type ExportedManifest } from '../src/export/manifest.js';
+import { resolveConfig } from '../src/run/config.js';
+import { genotypeId } from '../src/space/id.js';
+import { loadNamedGenotype } from '../src/space/named.js';
+import { CompiledNetwork } from '../src/train/compiled/network.js';
+import { initEngine } from '../src/train/engine.js';
+import { buildModel } from '../src/train/model.js';
+import { saveLayersModel } from '../src/train/model-io.js';
+import { NES_VERSION } from '../src/version.js';
+import { createRng } from '../src/util/rng.js';
+
+const INPUT_SHAPE: [number, number, number] = [28, 28, 1];
+const MACRO = { cells: 5, channels: 8, stemMultiplier: 3 };
+const CLASS_NAMES = Array.from({ length: 10 }, (_, c) => `class ${c}`);
+const INPUT_KINDS = ['uint8', 'float32', 'tensor'] as const;
+type InputKind = (typeof INPUT_KINDS)[number];
+
+interface Options {
+  members: number;
+  images: number;
+  batch: number;
+  inputs: InputKind[];
+}
+
+class UsageError extends Error {}
+
+function parseArgs(args: string[]): Options {
+  const value = (flag: string, fallback: string): string => {
+    const at = args.indexOf(flag);
+    return at >= 0 && args[at + 1] !== undefined ? args[at + 1]! : fallback;
+  };
+  const options: Options = {
+    members: Number(value('--members', '3')),
+    images: Number(value('--images', '1024')),
+    batch: Number(value('--batch', '256')),
+    inputs: value('--input', 'uint8').split(',') as InputKind[],
+  };
+  for (const flag of ['members', 'images', 'batch'] as const) {
+    if (!Number.isInteger(options[flag]) || options[flag] < 1) throw new UsageError(`--${flag} must be a positive integer, got ${options[flag]}`);
+  }
+  for (const input of options.inputs) if (!INPUT_KINDS.includes(input)) throw new UsageError(`unknown --input "${input}" (${INPUT_KINDS.join(', ')})`);
+  return options;
+}
+
+/** An ensemble folder as exportEnsemble writes it, with `members` untrained DARTS-V2 networks. */
+async function writeEnsemble(dir: string, members: number): Promise<void> {
+  const genotype = loadNamedGenotype('darts-v2');
+  const metrics = { nll: 1, error: 0.5, ece: 0.1, brier: 0.5 };
+  for (let k = 0; k < members; k++) {
+    const model = buildModel(genotype, MACRO, { inputShape: INPUT_SHAPE, numClasses: CLASS_NAMES.length, seed: k + 1 });
+    mkdirSync(join(dir, 'members', String(k)), { recursive: true });
+    await saveLayersModel(model, join(dir, 'members', String(k)));
+    model.dispose();
+  }
+  const manifest: ExportedManifest = {
+    format: MANIFEST_FORMAT,
+    formatVersion: MANIFEST_FORMAT_VERSION,
+    nesVersion: NES_VERSION,
+    exportedAt: new Date().toISOString(),
+    source: { run: 'bench', runNesVersion: NES_VERSION, method: 'rs', selection: 'forward', size: members, severity: 0 },
+    input: { shape: INPUT_SHAPE, layout: 'NHWC', range: [0, 255] },
+    preprocessing: { mean: [0.286], std: [0.353] },
+    classNames: CLASS_NAMES,
+    dataset: { name: 'bench', train: 0, validation: 0, test: 0 },
+    macro: MACRO,
+    training: resolveConfig({}).training,
+    metrics: { validation: metrics, test: { ...metrics, oracleNll: 1, avgMemberNll: 1, avgMemberError: 0.5, avgMemberEce: 0.1, disagreement: 0, normalizedDisagreement: 0, ambiguity: 0 } },
+    members: Array.from({ length: members }, (_, k) => ({
+      path: `members/${k}`,
+      trialId: k,
+      genotypeId: genotypeId(genotype),
+      genotype,
+      seed: k + 1,
+      weight: 1 / members,
+      validation: metrics,
+      test: metrics,
+    })),
+  };
+  writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
+}
+
+/** Holds the compiled kernels' memory while it lives, so that predictions in this thread run on tfjs. */
+function holdCompiledKernels(): CompiledNetwork {
+  const tiny = tf.sequential({
+    layers: [tf.layers.globalAveragePooling2d({ inputShape: [1, 1, 1] }), tf.layers.dense({ units: 2 }), tf.layers.activation({ activation: 'softmax' })],
+  });
+  try {
+    return CompiledNetwork.compile(tiny, { capacity: 1, training: false });
+  } finally {
+    tiny.dispose();
+  }
+}
+
+function inputOf(kind: InputKind, pixels: Uint8Array, count: number): RawImages {
+  if (kind === 'uint8') return pixels;
+  if (kind === 'float32') return Float32Array.from(pixels);
+  return tf.tensor4d(Float32Array.from(pixels), [count, ...INPUT_SHAPE]);
+}
+
+export async function run(args: string[]): Promise<void> {
+  let options: Options;
+  try {
+    options = parseArgs(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`bench predict: ${error.message}`);
+    process.exit(2);
+  }
+  await initEngine('wasm');
+  const dir = mkdtempSync(join(tmpdir(), 'nes-bench-predict-'));
+  try {
+    await writeEnsemble(dir, options.members);
+    const ensemble = await loadEnsemble(dir, { batchSize: options.batch });
+    const rng = createRng('nes-bench-predict');
+    const count = options.images;
+    const pixels = Uint8Array.from({ length: count * INPUT_SHAPE[0] * INPUT_SHAPE[1] * INPUT_SHAPE[2] }, () => rng.int(256));
+    const results: { input: InputKind; path: string; imagesPerSec: number }[] = [];
+    for (const input of options.inputs) {
+      const images = inputOf(input, pixels, count);
+      for (const path of ['tfjs', 'compiled'] as const) {
+        const holder = path === 'tfjs' ? holdCompiledKernels() : null;
+        try {
+          await ensemble.predict(images); // warm-up: compilation, heap growth
+          const started = performance.now();
+          await ensemble.predict(images);
+          const seconds = (performance.now() - started) / 1000;
+          const line = {
+            bench: 'predict',
+            net: 'darts-v2-5cells-8ch',
+            members: options.members,
+            input,
+            path,
+            batch: options.batch,
+            images: count,
+            seconds,
+            // Images through the whole ensemble per second, and through one member.
+            imagesPerSec: count / seconds,
+            memberImagesPerSec: (count * options.members) / seconds,
+            maxRssMb: process.resourceUsage().maxRSS / 1024,
+          };
+          console.log(JSON.stringify(line));
+          results.push({ input, path, imagesPerSec: line.imagesPerSec });
+        } finally {
+          holder?.dispose();
+        }
+      }
+      if (images instanceof tf.Tensor) images.dispose();
+    }
+    ensemble.dispose();
+    const perPath = (path: string) => results.filter((r) => r.path === path).map((r) => r.imagesPerSec);
+    const ratios = perPath('compiled').map((ips, i) => ips / perPath('tfjs')[i]!);
+    console.log(JSON.stringify({ bench: 'predict', members: options.members, images: count, results, compiledOverTfjs: ratios }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
