@@ -1,10 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import type { Normalization } from '../data/types.js';
 
-/** Per-channel statistics on the 0..1 pixel scale: x ↦ (x/255 − mean) / std. */
-export interface Normalization {
-  mean: number[];
-  std: number[];
-}
+export type { Normalization } from '../data/types.js';
 
 /** NHWC uint8 images (labels optional), possibly views of a SharedArrayBuffer. */
 export interface ImageSource {
