@@ -7,8 +7,9 @@
  * ensemble.json), then times `loadEnsemble(dir, { engine: 'wasm' }).predict(images)` on random
  * raw pixels, two ways in one process:
  * - compiled: predict as it runs for users (on wasm, the compiled network predictProbs uses);
- * - tfjs: the tfjs path (model.predict on tfjs-backend-wasm), forced by holding the compiled
- *   kernels' memory with another network, as a prediction made from a training hook runs.
+ * - tfjs: the tfjs path (model.predict on tfjs-backend-wasm, what predict ran before it went through
+ *   predictProbs), forced by holding the compiled kernels' memory with another network, as a
+ *   prediction made from a training hook runs.
  * Each (input, path) gets one warm-up call, excluded. One JSON line per measurement, then a
  * summary line with images/s per path and the ratio compiled / tfjs.
  */
@@ -16,7 +17,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { RawImages } from '../src/export/input-batches.js';
+import type { RawImages } from '../src/export/raw-images.js';
 import { loadEnsemble } from '../src/export/load-ensemble.js';
 import { MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type ExportedManifest } from '../src/export/manifest.js';
 import { resolveConfig } from '../src/run/config.js';
@@ -99,18 +100,6 @@ async function writeEnsemble(dir: string, members: number): Promise<void> {
   writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
 }
 
-/** Holds the compiled kernels' memory while it lives, so that predictions in this thread run on tfjs. */
-function holdCompiledKernels(): CompiledNetwork {
-  const tiny = tf.sequential({
-    layers: [tf.layers.globalAveragePooling2d({ inputShape: [1, 1, 1] }), tf.layers.dense({ units: 2 }), tf.layers.activation({ activation: 'softmax' })],
-  });
-  try {
-    return CompiledNetwork.compile(tiny, { capacity: 1, training: false });
-  } finally {
-    tiny.dispose();
-  }
-}
-
 function inputOf(kind: InputKind, pixels: Uint8Array, count: number): RawImages {
   if (kind === 'uint8') return pixels;
   if (kind === 'float32') return Float32Array.from(pixels);
@@ -138,7 +127,8 @@ export async function run(args: string[]): Promise<void> {
     for (const input of options.inputs) {
       const images = inputOf(input, pixels, count);
       for (const path of ['tfjs', 'compiled'] as const) {
-        const holder = path === 'tfjs' ? holdCompiledKernels() : null;
+        // A network holding the compiled kernels' memory makes this thread's predictions run on tfjs.
+        const holder = path === 'tfjs' ? CompiledNetwork.compile(ensemble.models[0]!, { capacity: 1, training: false }) : null;
         try {
           await ensemble.predict(images); // warm-up: compilation, heap growth
           const started = performance.now();
