@@ -1,6 +1,6 @@
 /**
  * Exported-ensemble inference throughput (images/s): `npm run bench -- predict [--members 3]
- * [--images 1024] [--batch 256] [--input uint8,float32,tensor]`.
+ * [--images 1024] [--batch 256] [--input uint8,float32,tensor] [--rounds 3]`.
  *
  * Writes an ensemble folder as `nes export` does (members/<i>/ tfjs layers models of the reference
  * DARTS-V2 network, 5 cells, 8 channels, 28×28×1 inputs, 10 classes, untrained weights; an
@@ -10,8 +10,10 @@
  * - tfjs: the tfjs path (model.predict on tfjs-backend-wasm, what predict ran before it went through
  *   predictProbs), forced by holding the compiled kernels' memory with another network, as a
  *   prediction made from a training hook runs.
- * Each (input, path) gets one warm-up call, excluded. One JSON line per measurement, then a
- * summary line with images/s per path and the ratio compiled / tfjs.
+ * Per input kind, rounds alternate the two paths (after one warm-up round, excluded: compilation,
+ * heap growth), so that other load on the machine hits both alike. One JSON line per measurement
+ * (wall-clock and CPU-time images/s), then a summary line: median images/s per path and input,
+ * and the ratios compiled / tfjs (of wall-clock and of CPU time, the steadier one on a busy machine).
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,6 +43,16 @@ interface Options {
   images: number;
   batch: number;
   inputs: InputKind[];
+  rounds: number;
+}
+
+const PATHS = ['tfjs', 'compiled'] as const;
+type Path = (typeof PATHS)[number];
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 class UsageError extends Error {}
@@ -55,8 +67,9 @@ function parseArgs(args: string[]): Options {
     images: Number(value('--images', '1024')),
     batch: Number(value('--batch', '256')),
     inputs: value('--input', 'uint8').split(',') as InputKind[],
+    rounds: Number(value('--rounds', '3')),
   };
-  for (const flag of ['members', 'images', 'batch'] as const) {
+  for (const flag of ['members', 'images', 'batch', 'rounds'] as const) {
     if (!Number.isInteger(options[flag]) || options[flag] < 1) throw new UsageError(`--${flag} must be a positive integer, got ${options[flag]}`);
   }
   for (const input of options.inputs) if (!INPUT_KINDS.includes(input)) throw new UsageError(`unknown --input "${input}" (${INPUT_KINDS.join(', ')})`);
@@ -123,43 +136,57 @@ export async function run(args: string[]): Promise<void> {
     const rng = createRng('nes-bench-predict');
     const count = options.images;
     const pixels = Uint8Array.from({ length: count * INPUT_SHAPE[0] * INPUT_SHAPE[1] * INPUT_SHAPE[2] }, () => rng.int(256));
-    const results: { input: InputKind; path: string; imagesPerSec: number }[] = [];
+    const summary: { input: InputKind; tfjs: number; compiled: number; ratio: number; cpuRatio: number }[] = [];
     for (const input of options.inputs) {
       const images = inputOf(input, pixels, count);
-      for (const path of ['tfjs', 'compiled'] as const) {
-        // A network holding the compiled kernels' memory makes this thread's predictions run on tfjs.
-        const holder = path === 'tfjs' ? CompiledNetwork.compile(ensemble.models[0]!, { capacity: 1, training: false }) : null;
-        try {
-          await ensemble.predict(images); // warm-up: compilation, heap growth
-          const started = performance.now();
-          await ensemble.predict(images);
-          const seconds = (performance.now() - started) / 1000;
-          const line = {
-            bench: 'predict',
-            net: 'darts-v2-5cells-8ch',
-            members: options.members,
-            input,
-            path,
-            batch: options.batch,
-            images: count,
-            seconds,
-            // Images through the whole ensemble per second, and through one member.
-            imagesPerSec: count / seconds,
-            memberImagesPerSec: (count * options.members) / seconds,
-            maxRssMb: process.resourceUsage().maxRSS / 1024,
-          };
-          console.log(JSON.stringify(line));
-          results.push({ input, path, imagesPerSec: line.imagesPerSec });
-        } finally {
-          holder?.dispose();
+      const rounds: Record<Path, { imagesPerSec: number[]; cpuImagesPerSec: number[] }> = {
+        tfjs: { imagesPerSec: [], cpuImagesPerSec: [] },
+        compiled: { imagesPerSec: [], cpuImagesPerSec: [] },
+      };
+      for (let round = 0; round <= options.rounds; round++) {
+        for (const path of PATHS) {
+          // A network holding the compiled kernels' memory makes this thread's predictions run on tfjs.
+          const holder = path === 'tfjs' ? CompiledNetwork.compile(ensemble.models[0]!, { capacity: 1, training: false }) : null;
+          try {
+            const cpuBefore = process.cpuUsage();
+            const started = performance.now();
+            await ensemble.predict(images);
+            const seconds = (performance.now() - started) / 1000;
+            const cpu = process.cpuUsage(cpuBefore);
+            if (round === 0) continue; // warm-up: compilation, heap growth
+            const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+            const line = {
+              bench: 'predict',
+              net: 'darts-v2-5cells-8ch',
+              members: options.members,
+              input,
+              path,
+              round,
+              batch: options.batch,
+              images: count,
+              seconds,
+              // Images through the whole ensemble per second (of wall-clock and of this process's CPU time).
+              imagesPerSec: count / seconds,
+              cpuImagesPerSec: count / cpuSeconds,
+              maxRssMb: process.resourceUsage().maxRSS / 1024,
+            };
+            console.log(JSON.stringify(line));
+            rounds[path].imagesPerSec.push(line.imagesPerSec);
+            rounds[path].cpuImagesPerSec.push(line.cpuImagesPerSec);
+          } finally {
+            holder?.dispose();
+          }
         }
       }
       if (images instanceof tf.Tensor) images.dispose();
+      const tfjs = median(rounds.tfjs.imagesPerSec);
+      const compiled = median(rounds.compiled.imagesPerSec);
+      const cpuRatio = median(rounds.compiled.cpuImagesPerSec) / median(rounds.tfjs.cpuImagesPerSec);
+      summary.push({ input, tfjs, compiled, ratio: compiled / tfjs, cpuRatio });
     }
     ensemble.dispose();
-    const perPath = (path: string) => results.filter((r) => r.path === path).map((r) => r.imagesPerSec);
-    const ratios = perPath('compiled').map((ips, i) => ips / perPath('tfjs')[i]!);
-    console.log(JSON.stringify({ bench: 'predict', members: options.members, images: count, results, compiledOverTfjs: ratios }));
+    // Medians over the rounds, images/s through the whole ensemble; ratio = compiled / tfjs.
+    console.log(JSON.stringify({ bench: 'predict', members: options.members, images: count, rounds: options.rounds, medianImagesPerSec: summary }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

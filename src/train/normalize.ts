@@ -20,12 +20,11 @@ export interface ImageSource {
 
 /**
  * The pixel values of `images` as a flat array on the CPU (a tensor is read asynchronously, as
- * webgpu requires, and left undisposed), with the tensor's shape (null for a flat array) and
- * whether the values are integers (uint8 arrays, int32 tensors).
+ * webgpu requires, and left undisposed), and whether they are integers (uint8 arrays, int32 tensors).
  */
-export async function readPixels(images: RawImages): Promise<{ values: PixelArray; shape: readonly number[] | null; integer: boolean }> {
-  if (!(images instanceof tf.Tensor)) return { values: images, shape: null, integer: images instanceof Uint8Array };
-  return { values: (await images.data()) as PixelArray, shape: images.shape, integer: images.dtype === 'int32' };
+export async function readPixels(images: RawImages): Promise<{ values: PixelArray; integer: boolean }> {
+  if (!(images instanceof tf.Tensor)) return { values: images, integer: images instanceof Uint8Array };
+  return { values: (await images.data()) as PixelArray, integer: images.dtype === 'int32' };
 }
 
 /** Image positions of one batch: a contiguous range, or any list (a shuffled order). */
