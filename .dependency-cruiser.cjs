@@ -33,9 +33,8 @@ const TFJS = '(^|/)node_modules/(@tensorflow/|webgpu/)|^(@tensorflow/|webgpu$)';
  * inference into train/ (one inference path); remove each line as its file stops importing tfjs.
  */
 const TFJS_EXCEPTIONS = [
-  '^src/export/input-batches\\.ts$', // normalises input batches as tensors (duplicates train/normalize.ts)
-  '^src/export/load-ensemble\\.ts$', // loads and runs the exported members (duplicates train/predict.ts)
-  '^src/export/export-ensemble\\.ts$', // type-only: tf.io.ModelArtifacts of the members it writes
+  '^src/export/load-ensemble\\.ts$', // type-only: tf.LayersModel, the members in LoadedEnsemble.models (public API)
+  '^src/export/export-ensemble\\.ts$', // type-only: tf.io.ModelJSON of the members it writes
 ];
 
 /** Node built-ins that touch the outside world (files, processes, threads, network). */
@@ -64,6 +63,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/', pathNot: ['^src/train/', ...TFJS_EXCEPTIONS] },
       to: { path: TFJS },
+    },
+    {
+      name: 'tfjs-exceptions-type-only',
+      comment: 'the TFJS_EXCEPTIONS may name tfjs types, never run tfjs: inference goes through train/ (predictProbs)',
+      severity: 'error',
+      from: { path: TFJS_EXCEPTIONS },
+      to: { path: TFJS, dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'pure-ensemble-and-evaluate',

@@ -43,7 +43,7 @@ export { loadFashionMnist, type FashionMnistOptions } from './data/fashion-mnist
 export { loadCifar10, loadCifar100, type CifarOptions } from './data/cifar.js';
 export { loadNpyDataset } from './data/npy-dataset.js';
 export { DataFormatError } from './data/errors.js';
-export type { DatasetSplits, LabelledImages } from './data/types.js';
+export type { DatasetSplits, LabelledImages, Normalization } from './data/types.js';
 
 // Search spaces and genotypes.
 export { loadSpace, listSpaces, sampleGenotype, mutate, genotypeId, toDag, validateGenotype, loadNamedGenotype } from './space/index.js';

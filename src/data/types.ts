@@ -17,6 +17,16 @@ export interface DatasetSplits {
   train: LabelledImages;
   validation: LabelledImages;
   test: LabelledImages;
-  /** Per channel, on the 0..1 pixel scale, computed on `train`. */
-  normalization: { mean: number[]; std: number[] };
+  /** Computed on `train`. */
+  normalization: Normalization;
+}
+
+/**
+ * Per-channel statistics on the 0..1 pixel scale that a network's inputs are normalised with:
+ * x ↦ (x/255 − mean[c]) / std[c]. Computed on the training split; training, prediction, results.json
+ * (dataset.normalization) and exported ensembles (ensemble.json: preprocessing) all use these.
+ */
+export interface Normalization {
+  mean: number[];
+  std: number[];
 }

@@ -4,5 +4,5 @@ export { combineMembers, rowEntropies, type EnsemblePrediction } from './uncerta
 export { ensembleSchema, manifestProblems, assertValidManifest } from './ensemble-schema.js';
 export { chooseEnsemble, distinctMembers, readRunResults, type EnsembleChoice } from './run-results.js';
 export { EnsembleInputError } from './errors.js';
-export type { RawImages } from './input-batches.js';
+export type { RawImages } from './raw-images.js';
 export { MANIFEST_FILE, type ExportedManifest, type ExportedMember } from './manifest.js';

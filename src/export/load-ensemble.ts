@@ -1,13 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { activeEngine, initEngine, type EngineName } from '../train/engine.js';
 import { loadLayersModel } from '../train/model-io.js';
-import { checkedGpuWork } from '../train/webgpu.js';
+import { predictProbs } from '../train/predict.js';
 import { assertValidManifest } from './ensemble-schema.js';
 import { EnsembleInputError } from './errors.js';
-import { imageCount, normalizedSlice, type RawImages } from './input-batches.js';
-import { checkPixelRange, pixelRange, type PixelRange } from './pixel-range.js';
+import { rawImageSource, type RawImages } from './raw-images.js';
 import { MANIFEST_FILE, type ExportedManifest } from './manifest.js';
 import { combineMembers, type EnsemblePrediction } from './uncertainty.js';
 
@@ -18,7 +17,9 @@ export interface LoadedEnsemble {
   /**
    * Predicts raw images (pixel values 0..255, NHWC, shape manifest.input.shape): a flat uint8 or
    * float32 array of `count` images (count defaults to length / image size) or a [N, H, W, C]
-   * tensor (not disposed). Runs on the engine loadEnsemble set up (see LoadEnsembleOptions.engine).
+   * tensor (not disposed). Each member predicts as during the search (predictProbs): on the wasm
+   * engine through nes's compiled network, elsewhere through tfjs, on the engine loadEnsemble set
+   * up (see LoadEnsembleOptions.engine).
    */
   predict(images: RawImages, count?: number): Promise<EnsemblePrediction>;
   /** Frees the members' weights. */
@@ -26,7 +27,10 @@ export interface LoadedEnsemble {
 }
 
 export interface LoadEnsembleOptions {
-  /** Images per forward pass (bounds memory); default 256. */
+  /**
+   * Images per forward pass on tfjs (bounds memory); default 256. The compiled network (wasm
+   * engine) runs at most 8 at a time, which is faster there.
+   */
   batchSize?: number;
   /**
    * Engine to predict on. Default: the one initEngine already set up in this thread, else
@@ -71,43 +75,15 @@ export async function loadEnsemble(dir: string, options: LoadEnsembleOptions = {
     manifest: valid,
     models,
     async predict(images, count) {
-      const total = imageCount(images, shape, count);
-      if (!(images instanceof Uint8Array)) {
-        const range = images instanceof tf.Tensor ? await tensorRange(images) : pixelRange(images);
-        checkPixelRange(range, 'predict', images instanceof tf.Tensor && images.dtype === 'int32');
-      }
-      const memberProbs = models.map(() => new Float32Array(total * numClasses));
-      await checkedGpuWork('ensemble prediction', async () => {
-        for (let start = 0; start < total; start += batchSize) {
-          const end = Math.min(total, start + batchSize);
-          const batch = normalizedSlice(images, shape, valid.preprocessing, start, end);
-          try {
-            for (const [k, model] of models.entries()) {
-              const output = model.predict(batch) as tf.Tensor;
-              memberProbs[k]!.set((await output.data()) as Float32Array, start * numClasses);
-              output.dispose();
-            }
-          } finally {
-            batch.dispose();
-          }
-        }
-      });
+      const source = await rawImageSource(images, shape, count);
+      const memberProbs: Float32Array[] = [];
+      for (const model of models) memberProbs.push(await predictProbs(model, source, valid.preprocessing, batchSize));
       return combineMembers(memberProbs, weights, numClasses);
     },
     dispose() {
       for (const model of models) model.dispose();
     },
   };
-}
-
-async function tensorRange(images: tf.Tensor): Promise<PixelRange> {
-  const [min, max] = tf.tidy(() => [images.min(), images.max()]);
-  try {
-    return { min: (await min!.data())[0]!, max: (await max!.data())[0]! };
-  } finally {
-    min!.dispose();
-    max!.dispose();
-  }
 }
 
 function checkModelShape(model: tf.LayersModel, manifest: ExportedManifest, path: string): void {

@@ -1,3 +1,4 @@
+import type { Normalization } from '../data/types.js';
 import type { SplitMetrics, EnsembleResult } from '../search/evaluate-pool.js';
 import type { SearchResults } from '../search/results.js';
 import type { Genotype, MacroConfig } from '../space/types.js';
@@ -49,8 +50,8 @@ export interface ExportedManifest {
     /** Raw pixel values 0..255, as uint8 or float. */
     range: [0, 255];
   };
-  /** Applied inside predict: x ↦ (x / 255 − mean[c]) / std[c] per channel c. */
-  preprocessing: { mean: number[]; std: number[] };
+  /** The members' input normalisation, applied inside predict (the training run's dataset.normalization). */
+  preprocessing: Normalization;
   classNames: string[];
   dataset: Pick<SearchResults['dataset'], 'name' | 'train' | 'validation' | 'test'>;
   macro: MacroConfig;

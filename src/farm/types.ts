@@ -1,4 +1,4 @@
-import type { LabelledImages } from '../data/types.js';
+import type { LabelledImages, Normalization } from '../data/types.js';
 import type { Trial } from '../optimizers/types.js';
 import type { NesConfig } from '../run/config.js';
 import type { MacroConfig } from '../space/types.js';
@@ -22,7 +22,7 @@ export type ImagesBySeverity = Record<number, LabelledImages>;
 export interface WorkerDataSets {
   train: LabelledImages;
   numClasses: number;
-  normalization: { mean: number[]; std: number[] };
+  normalization: Normalization;
   validation: ImagesBySeverity;
   test: ImagesBySeverity;
 }

@@ -1,4 +1,4 @@
-import type { DatasetSplits } from '../data/types.js';
+import type { DatasetSplits, Normalization } from '../data/types.js';
 import { shiftSources, type ShiftSource } from '../farm/worker-data.js';
 import type { NesConfig } from '../run/config.js';
 import type { RunFolder } from '../run/run-folder.js';
@@ -25,8 +25,8 @@ export interface SearchResults {
     classNames: string[];
     /** [height, width, channels] of one image. */
     inputShape: [number, number, number];
-    /** Per-channel mean and std (0..1 pixel scale) the members were trained with: x/255 − mean, / std. */
-    normalization: { mean: number[]; std: number[] };
+    /** What the members were trained with. */
+    normalization: Normalization;
   };
   /** The severities evaluated and where each split's shifted images came from (generated suite or released folder). */
   shift: { severities: number[]; validation: ShiftSource; test: ShiftSource };

@@ -1,18 +1,30 @@
 import * as tf from '@tensorflow/tfjs';
+import type { Normalization } from '../data/types.js';
 
-/** Per-channel statistics on the 0..1 pixel scale: x ↦ (x/255 − mean) / std. */
-export interface Normalization {
-  mean: number[];
-  std: number[];
-}
+export type { Normalization } from '../data/types.js';
 
-/** NHWC uint8 images (labels optional), possibly views of a SharedArrayBuffer. */
+/** Raw pixel values 0..255 as a flat array: uint8 (datasets), or the float/int values of a caller's images. */
+export type PixelArray = Uint8Array | Float32Array | Int32Array;
+
+/** Raw images, pixel values 0..255, NHWC: a flat typed array or a [N, H, W, C] tensor. */
+export type RawImages = Uint8Array | Float32Array | tf.Tensor4D;
+
+/** NHWC images (labels optional), possibly views of a SharedArrayBuffer. */
 export interface ImageSource {
-  images: Uint8Array;
+  images: PixelArray;
   count: number;
   height: number;
   width: number;
   channels: number;
+}
+
+/**
+ * The pixel values of `images` as a flat array on the CPU (a tensor is read asynchronously, as
+ * webgpu requires, and left undisposed), and whether they are integers (uint8 arrays, int32 tensors).
+ */
+export async function readPixels(images: RawImages): Promise<{ values: PixelArray; integer: boolean }> {
+  if (!(images instanceof tf.Tensor)) return { values: images, integer: images instanceof Uint8Array };
+  return { values: (await images.data()) as PixelArray, integer: images.dtype === 'int32' };
 }
 
 /** Image positions of one batch: a contiguous range, or any list (a shuffled order). */

@@ -12,6 +12,7 @@ import { loadEnsemble } from '../../src/export/load-ensemble.js';
 import { manifestProblems } from '../../src/export/ensemble-schema.js';
 import { distinctMembers } from '../../src/export/run-results.js';
 import { testPredictionsPath } from '../../src/report/run-files.js';
+import { CompiledNetwork } from '../../src/train/compiled/network.js';
 import { PACKAGE_ROOT } from '../../src/version.js';
 import { buildFixtureRun, type FixtureRun } from './fixtures.js';
 
@@ -121,6 +122,41 @@ describe('exportEnsemble + loadEnsemble', () => {
     }
   });
 
+  test('on wasm the members predict through the compiled network, as predictProbs; tfjs (the fallback) agrees', async () => {
+    const ensembleOut = join(work, 'export-default');
+    const loaded = await loadEnsemble(ensembleOut, { engine: 'wasm' });
+    const tfjsCalls = loaded.models.map(() => 0);
+    loaded.models.forEach((model, k) => {
+      const predict = model.predict.bind(model);
+      model.predict = (...args) => {
+        tfjsCalls[k]!++;
+        return predict(...args);
+      };
+    });
+    try {
+      const manifest = loaded.manifest;
+      const trialIds = manifest.members.map((m) => m.trialId);
+      const weights = manifest.members.map((m) => m.weight);
+      const expected = cachedEnsembleProbs(manifest.source.method, trialIds, weights);
+      const compiled = await loaded.predict(fixture.test.images);
+      assert.deepEqual(tfjsCalls, loaded.models.map(() => 0), 'no member went through tfjs');
+      assertClose(compiled.meanProbs, expected, 1e-5);
+      // While a network holds the compiled kernels' memory (as during training), prediction runs on tfjs.
+      const held = CompiledNetwork.compile(loaded.models[0]!, { capacity: 1, training: false });
+      let viaTfjs;
+      try {
+        viaTfjs = await loaded.predict(fixture.test.images);
+      } finally {
+        held.dispose();
+      }
+      assert.ok(tfjsCalls.every((calls) => calls > 0), 'every member went through tfjs');
+      assertClose(viaTfjs.meanProbs, expected, 1e-5);
+      compiled.memberProbs.forEach((probs, k) => assertClose(viaTfjs.memberProbs[k]!, probs, 1e-5));
+    } finally {
+      loaded.dispose();
+    }
+  });
+
   test('a 4D tensor input predicts the same as the flat uint8 array', async () => {
     const loaded = await loadEnsemble(join(work, 'export-default'));
     try {
@@ -130,6 +166,17 @@ describe('exportEnsemble + loadEnsemble', () => {
       tensor.dispose();
       assertClose(fromTensor.meanProbs, flat.meanProbs, 1e-6);
       assert.deepEqual(fromTensor.predictedClass, flat.predictedClass);
+      // The pixel range is checked on tensors too: float images in 0..1 are refused, dark int32 ones are not.
+      const scaled = tf.tensor4d(Float32Array.from(fixture.test.images.subarray(0, 64), (p) => p / 255), [1, 8, 8, 1]);
+      const dark = tf.tensor4d(Int32Array.from({ length: 64 }, (_, i) => i % 2), [1, 8, 8, 1], 'int32');
+      const wrongShape = tf.zeros<tf.Rank.R4>([2, 8, 8, 3]);
+      try {
+        await assert.rejects(loaded.predict(scaled), /looks like images scaled to 0\.\.1/);
+        assert.equal((await loaded.predict(dark)).count, 1);
+        await assert.rejects(loaded.predict(wrongShape), /tensor has shape \[2, 8, 8, 3\], expected \[N, 8, 8, 1\]/);
+      } finally {
+        for (const tensor of [scaled, dark, wrongShape]) tensor.dispose();
+      }
     } finally {
       loaded.dispose();
     }
