@@ -34,7 +34,6 @@ const TFJS = '(^|/)node_modules/(@tensorflow/|webgpu/)|^(@tensorflow/|webgpu$)';
  */
 const TFJS_EXCEPTIONS = [
   '^src/export/load-ensemble\\.ts$', // type-only: tf.LayersModel, the members in LoadedEnsemble.models (public API)
-  '^src/export/export-ensemble\\.ts$', // type-only: tf.io.ModelJSON of the members it writes
 ];
 
 /** Node built-ins that touch the outside world (files, processes, threads, network). */

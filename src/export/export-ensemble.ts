@@ -1,11 +1,11 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
 import { runFolder } from '../run/run-folder.js';
 import { NES_VERSION } from '../version.js';
 import { assertValidManifest } from './ensemble-schema.js';
 import { EnsembleInputError } from './errors.js';
+import { readModelFiles } from '../train/model-io.js';
 import {
   MANIFEST_FILE,
   MANIFEST_FORMAT,
@@ -97,7 +97,7 @@ export async function exportEnsemble(runDir: string, options: ExportOptions): Pr
 function copyModelFolder(from: string, to: string): void {
   const modelPath = join(from, 'model.json');
   if (!existsSync(modelPath)) throw new EnsembleInputError(`${modelPath} not found: the member's model was not saved`);
-  const model = JSON.parse(readFileSync(modelPath, 'utf8')) as tf.io.ModelJSON;
+  const { modelJson: model } = readModelFiles(from);
   mkdirSync(to, { recursive: true });
   copyFileSync(modelPath, join(to, 'model.json'));
   for (const path of model.weightsManifest.flatMap((group) => group.paths)) copyFileSync(join(from, path), join(to, path));

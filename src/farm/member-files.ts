@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asFloat32, expectShape, readNpy, writeNpy } from '../data/npy.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { writeSerializedModel, type SerializedModel } from '../train/model-io.js';
+import { readModelFiles, writeSerializedModel, type SerializedModel } from '../train/model-io.js';
 import type { ProbsBySeverity } from './types.js';
 
 /** File of a member's predictions on a split at a severity: test.npy when clean, test-severity-3.npy shifted. */
@@ -55,6 +55,12 @@ export function readMemberFiles(
   shape: { validation: number; test: number; numClasses: number },
 ): ({ validationProbs: ProbsBySeverity; testProbs: ProbsBySeverity } & MemberSummary) | undefined {
   if (!existsSync(join(memberDir, 'model.json'))) return undefined;
+  // A damaged model (weights cut short) is as incomplete as a missing one.
+  try {
+    readModelFiles(memberDir);
+  } catch {
+    return undefined;
+  }
   const read = (split: 'validation' | 'test', severity: number) => {
     const path = join(memberDir, predictionsFile(split, severity));
     const array = readNpy(path);

@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync } from 'node:fs';
+import { DataFormatError } from '../data/errors.js';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -45,13 +46,50 @@ export async function saveLayersModel(model: tf.LayersModel, dir: string): Promi
   writeSerializedModel(dir, await serializeLayersModel(model));
 }
 
-/** Loads a model written by saveLayersModel (or any tfjs layers model folder). */
-export async function loadLayersModel(dir: string): Promise<tf.LayersModel> {
-  const modelJson = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as tf.io.ModelJSON;
-  const manifest = modelJson.weightsManifest;
-  const weightSpecs = manifest.flatMap((group) => group.weights);
-  const shards = manifest.flatMap((group) => group.paths).map((path) => readFileSync(join(dir, path)));
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
+
+/**
+ * model.json and its weight files, checked: model.json parses and has a weights manifest, every
+ * weight file exists, and their bytes add up to what the manifest's shapes need. A damaged member
+ * (a weights.bin cut short by a full disk, an edited model.json) is named here, not found later as
+ * "should have 256 values but has 11" (issue 19, item 9).
+ */
+export function readModelFiles(dir: string): { modelJson: tf.io.ModelJSON; weightData: Buffer } {
+  const modelPath = join(dir, 'model.json');
+  let modelJson: tf.io.ModelJSON;
+  try {
+    modelJson = JSON.parse(readFileSync(modelPath, 'utf8')) as tf.io.ModelJSON;
+  } catch (error) {
+    const problem = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `not valid JSON (${(error as Error).message})`;
+    throw new DataFormatError(modelPath, `${problem}; expected a tfjs layers model`);
+  }
+  if (!Array.isArray(modelJson?.weightsManifest) || modelJson.modelTopology === undefined) {
+    throw new DataFormatError(modelPath, 'no modelTopology or weightsManifest; expected a tfjs layers model');
+  }
+  const paths = modelJson.weightsManifest.flatMap((group) => group.paths);
+  const shards = paths.map((path) => {
+    try {
+      return readFileSync(join(dir, path));
+    } catch {
+      throw new DataFormatError(join(dir, path), `cannot read this weight file named by ${modelPath}`);
+    }
+  });
   const weightData = Buffer.concat(shards);
+  const specs = modelJson.weightsManifest.flatMap((group) => group.weights);
+  // Quantized or string weights have no fixed size per value; everything nes writes is float32.
+  if (specs.every((spec) => spec.quantization === undefined && spec.dtype in DTYPE_BYTES)) {
+    const expected = specs.reduce((sum, spec) => sum + DTYPE_BYTES[spec.dtype]! * spec.shape.reduce((a, b) => a * b, 1), 0);
+    if (weightData.byteLength !== expected) {
+      throw new DataFormatError(join(dir, paths.join(', ')), `${weightData.byteLength} bytes of weights, ${modelPath} needs ${expected}: the file is damaged or cut short`);
+    }
+  }
+  return { modelJson, weightData };
+}
+
+/** Loads a model written by saveLayersModel (or any tfjs layers model folder), checked by readModelFiles. */
+export async function loadLayersModel(dir: string): Promise<tf.LayersModel> {
+  const { modelJson, weightData } = readModelFiles(dir);
+  const weightSpecs = modelJson.weightsManifest.flatMap((group) => group.weights);
   return tf.loadLayersModel(
     tf.io.fromMemory({
       modelTopology: modelJson.modelTopology,

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -225,6 +225,24 @@ test('a results.json of the wrong shape is refused with the paths at fault, not 
       exportEnsemble(dir, { out: join(dir, 'out') }),
       /results\.json is not a nes results file: \/: must have required property 'nesVersion'/,
     );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('nes export refuses a run whose member weights are cut short, naming the file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nes-damaged-member-'));
+  try {
+    const runDir = join(dir, 'run');
+    cpSync(fixture.runDir, runDir, { recursive: true });
+    for (const method of readdirSync(join(runDir, 'members'))) {
+      for (const trial of readdirSync(join(runDir, 'members', method))) {
+        const weights = join(runDir, 'members', method, trial, 'weights.bin');
+        writeFileSync(weights, readFileSync(weights).subarray(0, 11));
+      }
+    }
+    await assert.rejects(exportEnsemble(runDir, { out: join(dir, 'out') }), /weights\.bin: 11 bytes of weights, .*model\.json needs \d+: the file is damaged or cut short/);
+    assert.ok(!existsSync(join(dir, 'out')), 'nothing is exported');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
