@@ -2,7 +2,7 @@ import { DataFormatError } from '../data/errors.js';
 import { asFloat32, formatShape, readNpy, writeNpy } from '../data/npy.js';
 import { checkPixelRange, pixelRange } from '../export/pixel-range.js';
 import { loadEnsemble } from '../export/load-ensemble.js';
-import { ENGINE_NAMES, initEngine, type EngineName } from '../train/engine.js';
+import { ENGINE_NAMES, initEngine, isEngineChoice } from '../train/engine.js';
 import { intFlag, parseFlags, requireFlag } from './args.js';
 import { UsageError } from './usage-error.js';
 
@@ -40,11 +40,11 @@ export async function predictCommand(args: string[]): Promise<number> {
   const outPath = requireFlag('predict', flags, 'out');
   const batchSize = intFlag('predict', 'batch-size', flags['batch-size']);
   const backend = flags.backend;
-  if (backend !== undefined && backend !== 'auto' && !(ENGINE_NAMES as readonly string[]).includes(backend)) {
+  if (backend !== undefined && !isEngineChoice(backend)) {
     throw new UsageError(`nes predict: --backend "${backend}" is not known; use auto, ${ENGINE_NAMES.join(', ')}`);
   }
   try {
-    await initEngine(backend as EngineName | 'auto' | undefined);
+    await initEngine(backend);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

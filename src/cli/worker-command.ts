@@ -1,4 +1,4 @@
-import { ENGINE_NAMES } from '../train/engine.js';
+import { ENGINE_NAMES, isEngineChoice } from '../util/engine-names.js';
 import { queueNameForRun } from '../farm/redis/protocol.js';
 import type { RedisWorkerOptions } from '../farm/redis/worker.js';
 import { intFlag, parseFlags } from './args.js';
@@ -54,7 +54,7 @@ export async function workerCommand(args: string[], hooks: Pick<RedisWorkerOptio
   if (!/^rediss?:\/\/[^/]/.test(url)) throw new UsageError(`nes worker: --redis expects a redis:// or rediss:// URL, got "${url}"`);
   if (flags.run !== undefined && flags.queue !== undefined) throw new UsageError('nes worker: use --run or --queue, not both');
   const queues = flags.run !== undefined ? [queueNameForRun(flags.run)] : flags.queue?.split(',').map((q) => q.trim()).filter(Boolean);
-  if (flags.backend !== undefined && flags.backend !== 'auto' && !(ENGINE_NAMES as readonly string[]).includes(flags.backend)) {
+  if (flags.backend !== undefined && !isEngineChoice(flags.backend)) {
     throw new UsageError(`nes worker: --backend "${flags.backend}" is not known; use auto, ${ENGINE_NAMES.join(', ')}`);
   }
   if (flags.device !== undefined) {

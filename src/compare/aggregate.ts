@@ -26,7 +26,7 @@ export interface Comparison {
   format: 'nes-compare';
   formatVersion: 1;
   nesVersion: string;
-  runs: { run: string; dir: string; seed: number; seconds: number; engine: string }[];
+  runs: { run: string; dir: string; seed: number; seconds: number; engine: SearchResults['engine'] }[];
   seeds: number[];
   /** The config every run shares (seed and execution left out). */
   config: Record<string, unknown>;

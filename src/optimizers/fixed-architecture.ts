@@ -1,9 +1,9 @@
 import { genotypeId } from '../space/id.js';
 import type { Genotype, SearchSpace } from '../space/types.js';
 import { assertValidGenotype } from '../space/validate.js';
-import { createRng, drawSeed, type Rng, type RngState } from '../util/rng.js';
-import { TrialLedger, checkBudget, checkSnapshotKind, type TrialLedgerSnapshot } from './trial-ledger.js';
-import type { ResumableOptimizer, Trial, TrialResult } from './types.js';
+import { createRng, drawSeed, type Rng } from '../util/rng.js';
+import { TrialLedger, checkBudget } from './trial-ledger.js';
+import type { Optimizer, Trial, TrialResult } from './types.js';
 
 export interface FixedArchitectureOptions {
   genotype: Genotype;
@@ -14,40 +14,21 @@ export interface FixedArchitectureOptions {
   space?: SearchSpace;
 }
 
-export interface FixedArchitectureSnapshot {
-  kind: 'fixed-architecture';
-  version: 1;
-  rng: RngState;
-  ledger: TrialLedgerSnapshot;
-  seedsUsed: number[];
-}
-
 /**
  * The DeepEns baseline: one architecture (e.g. DARTS-V2, or the best one found by random search)
  * proposed `count` times with distinct training seeds.
  */
-export class FixedArchitecture implements ResumableOptimizer {
-  readonly name = 'deep-ens';
+export class FixedArchitecture implements Optimizer {
   private readonly rng: Rng;
-  private readonly ledger: TrialLedger;
-  private readonly seedsUsed: Set<number>;
+  private readonly ledger = new TrialLedger();
+  private readonly seedsUsed = new Set<number>();
   private readonly architectureId: string;
 
-  constructor(
-    private readonly options: FixedArchitectureOptions,
-    resumeFrom?: FixedArchitectureSnapshot,
-  ) {
+  constructor(private readonly options: FixedArchitectureOptions) {
     checkBudget(options.count, 'count');
     if (options.space) assertValidGenotype(options.space, options.genotype);
     this.architectureId = genotypeId(options.genotype);
-    this.rng = createRng(options.seed, resumeFrom?.rng);
-    this.ledger = new TrialLedger(resumeFrom?.ledger);
-    this.seedsUsed = new Set(resumeFrom?.seedsUsed ?? []);
-  }
-
-  static restore(options: FixedArchitectureOptions, snapshot: unknown): FixedArchitecture {
-    checkSnapshotKind(snapshot, 'fixed-architecture', 1);
-    return new FixedArchitecture(options, snapshot as FixedArchitectureSnapshot);
+    this.rng = createRng(options.seed);
   }
 
   ask(): Trial | null {
@@ -67,15 +48,5 @@ export class FixedArchitecture implements ResumableOptimizer {
 
   tell(trial: Trial, _result: TrialResult): void {
     this.ledger.close(trial);
-  }
-
-  snapshot(): FixedArchitectureSnapshot {
-    return {
-      kind: 'fixed-architecture',
-      version: 1,
-      rng: this.rng.state(),
-      ledger: this.ledger.snapshot(),
-      seedsUsed: [...this.seedsUsed],
-    };
   }
 }

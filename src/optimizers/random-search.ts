@@ -1,8 +1,8 @@
 import { sampleGenotype } from '../space/sample.js';
 import type { SearchSpace } from '../space/types.js';
-import { createRng, drawSeed, type Rng, type RngState } from '../util/rng.js';
-import { TrialLedger, checkBudget, checkSnapshotKind, type TrialLedgerSnapshot } from './trial-ledger.js';
-import type { ResumableOptimizer, Trial, TrialResult } from './types.js';
+import { createRng, drawSeed, type Rng } from '../util/rng.js';
+import { TrialLedger, checkBudget } from './trial-ledger.js';
+import type { Optimizer, Trial, TrialResult } from './types.js';
 
 export interface RandomSearchOptions {
   space: SearchSpace;
@@ -11,35 +11,17 @@ export interface RandomSearchOptions {
   seed: string | number;
 }
 
-export interface RandomSearchSnapshot {
-  kind: 'random-search';
-  version: 1;
-  rng: RngState;
-  ledger: TrialLedgerSnapshot;
-}
-
 /**
  * NES-RS: `budget` independent uniform samples of the space, each with its own training seed drawn
  * from the same seeded stream. Results do not steer it, so it never waits.
  */
-export class RandomSearch implements ResumableOptimizer {
-  readonly name = 'nes-rs';
+export class RandomSearch implements Optimizer {
   private readonly rng: Rng;
-  private readonly ledger: TrialLedger;
+  private readonly ledger = new TrialLedger();
 
-  constructor(
-    private readonly options: RandomSearchOptions,
-    resumeFrom?: RandomSearchSnapshot,
-  ) {
+  constructor(private readonly options: RandomSearchOptions) {
     checkBudget(options.budget);
-    this.rng = createRng(options.seed, resumeFrom?.rng);
-    this.ledger = new TrialLedger(resumeFrom?.ledger);
-  }
-
-  /** Rebuilds a search from {@link snapshot}; `options` must be the ones of the original run. */
-  static restore(options: RandomSearchOptions, snapshot: unknown): RandomSearch {
-    checkSnapshotKind(snapshot, 'random-search', 1);
-    return new RandomSearch(options, snapshot as RandomSearchSnapshot);
+    this.rng = createRng(options.seed);
   }
 
   ask(): Trial | null {
@@ -51,9 +33,5 @@ export class RandomSearch implements ResumableOptimizer {
 
   tell(trial: Trial, _result: TrialResult): void {
     this.ledger.close(trial);
-  }
-
-  snapshot(): RandomSearchSnapshot {
-    return { kind: 'random-search', version: 1, rng: this.rng.state(), ledger: this.ledger.snapshot() };
   }
 }

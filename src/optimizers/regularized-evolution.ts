@@ -2,9 +2,9 @@ import { forwardSelect } from '../ensemble/forward-select.js';
 import { mutate } from '../space/mutate.js';
 import { sampleGenotype } from '../space/sample.js';
 import type { SearchSpace } from '../space/types.js';
-import { createRng, drawSeed, type Rng, type RngState } from '../util/rng.js';
-import { TrialLedger, checkBudget, checkSnapshotKind, type TrialLedgerSnapshot } from './trial-ledger.js';
-import type { ResumableOptimizer, Trial, TrialResult } from './types.js';
+import { createRng, drawSeed, type Rng } from '../util/rng.js';
+import { TrialLedger, checkBudget } from './trial-ledger.js';
+import type { Optimizer, Trial, TrialResult } from './types.js';
 
 export interface RegularizedEvolutionOptions {
   space: SearchSpace;
@@ -18,18 +18,6 @@ export interface RegularizedEvolutionOptions {
   /** Validation severities parent selection draws from, uniformly (paper: [0] on Fashion-MNIST, [0, 5] on CIFAR). */
   severities?: number[];
 }
-
-export interface RegularizedEvolutionSnapshot {
-  kind: 'regularized-evolution';
-  version: 1;
-  rng: RngState;
-  ledger: TrialLedgerSnapshot;
-  /** Trial ids of the population, oldest first. */
-  population: number[];
-}
-
-/** Finds a finished trial and its result by id, e.g. from the run journal, to refill the population on restore. */
-export type TrialLookup = (id: number) => { trial: Trial; result: TrialResult } | undefined;
 
 interface Member {
   trial: Trial;
@@ -48,19 +36,15 @@ export const DEFAULT_PARENT_CANDIDATES = 10;
  * mutation. Finished trials join the population in the order they report; beyond P the oldest
  * leaves. Failed trials never join. Returns 'wait' while every proposal is still running.
  */
-export class RegularizedEvolution implements ResumableOptimizer {
-  readonly name = 'nes-re';
+export class RegularizedEvolution implements Optimizer {
   private readonly rng: Rng;
-  private readonly ledger: TrialLedger;
+  private readonly ledger = new TrialLedger();
   private readonly population: Member[] = [];
   private readonly populationSize: number;
   private readonly parentCandidates: number;
   private readonly severities: number[];
 
-  constructor(
-    private readonly options: RegularizedEvolutionOptions,
-    resumeFrom?: RegularizedEvolutionSnapshot,
-  ) {
+  constructor(private readonly options: RegularizedEvolutionOptions) {
     checkBudget(options.budget);
     this.populationSize = options.populationSize ?? DEFAULT_POPULATION_SIZE;
     this.parentCandidates = options.parentCandidates ?? DEFAULT_PARENT_CANDIDATES;
@@ -68,26 +52,7 @@ export class RegularizedEvolution implements ResumableOptimizer {
     if (!Number.isInteger(this.populationSize) || this.populationSize < 1) throw new RangeError(`populationSize must be a positive integer, got ${this.populationSize}`);
     if (!Number.isInteger(this.parentCandidates) || this.parentCandidates < 1) throw new RangeError(`parentCandidates must be a positive integer, got ${this.parentCandidates}`);
     if (this.severities.length === 0) throw new RangeError('severities must list at least one severity');
-    this.rng = createRng(options.seed, resumeFrom?.rng);
-    this.ledger = new TrialLedger(resumeFrom?.ledger);
-  }
-
-  /**
-   * Rebuilds a search from {@link snapshot}, with `options` of the original run; `lookup` must
-   * return the trial and result of every population member listed in the snapshot.
-   */
-  static restore(options: RegularizedEvolutionOptions, snapshot: unknown, lookup: TrialLookup): RegularizedEvolution {
-    checkSnapshotKind(snapshot, 'regularized-evolution', 1);
-    const saved = snapshot as RegularizedEvolutionSnapshot;
-    const search = new RegularizedEvolution(options, saved);
-    for (const id of saved.population) {
-      const found = lookup(id);
-      if (found === undefined || found.result.status !== 'finished') {
-        throw new Error(`cannot restore NES-RE: finished population member ${id} is missing`);
-      }
-      search.join(search.toMember(found.trial, found.result));
-    }
-    return search;
+    this.rng = createRng(options.seed);
   }
 
   /** Trial ids of the current population, oldest first. */
@@ -127,16 +92,6 @@ export class RegularizedEvolution implements ResumableOptimizer {
     const member = result.status === 'finished' ? this.toMember(trial, result) : undefined;
     this.ledger.close(trial);
     if (member) this.join(member);
-  }
-
-  snapshot(): RegularizedEvolutionSnapshot {
-    return {
-      kind: 'regularized-evolution',
-      version: 1,
-      rng: this.rng.state(),
-      ledger: this.ledger.snapshot(),
-      population: this.populationIds(),
-    };
   }
 
   /** Keeps what parent selection needs; throws if a selection severity is missing. */

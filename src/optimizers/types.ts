@@ -28,19 +28,11 @@ export type TrialResult =
 /**
  * Ask/tell interface, as in Optuna. `ask()` returns the next trial, `'wait'` when it cannot propose
  * before a running trial reports back, or `null` when its budget is spent. Implementations are
- * deterministic given their seed and the sequence of tell() calls, and never touch tfjs.
+ * deterministic given their seed and the sequence of ask() and tell() calls, and never touch tfjs:
+ * that is what resuming relies on, since a resumed search rebuilds its optimizer by replaying the
+ * asks and tells of the run journal into a fresh one (search/ask-tell-loop.ts).
  */
 export interface Optimizer {
   ask(): Trial | 'wait' | null;
   tell(trial: Trial, result: TrialResult): void;
-}
-
-/**
- * An optimizer whose state can be saved as plain JSON (RNG state, counters, population order) and
- * rebuilt on resume by the implementation's static `restore`.
- */
-export interface ResumableOptimizer extends Optimizer {
-  /** Short method name for the journal, e.g. "nes-re". */
-  readonly name: string;
-  snapshot(): unknown;
 }

@@ -1,9 +1,10 @@
+import { ENGINE_CHOICES } from '../util/engine-names.js';
+
 /**
  * JSON Schema of a search config. ajv fills the defaults, so a resolved config (written to
  * runs/<id>/config.json) always names every setting that was in force.
  */
 export const METHODS = ['rs', 're', 'deepens', 'deepens-rs', 'deepens-es'] as const;
-export const ENGINES = ['auto', 'tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu'] as const;
 export const SELECTION_METHODS = ['forward', 'caruana', 'top'] as const;
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
@@ -138,7 +139,7 @@ export const configSchema = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        engine: { enum: [...ENGINES], default: 'auto' },
+        engine: { enum: [...ENGINE_CHOICES], default: 'auto' },
         executor: { enum: ['local', 'redis'], default: 'local' },
         redis: { type: 'string', pattern: '^rediss?://', description: 'redis:// or rediss:// URL of the queue (executor "redis")' },
         workers: { ...positiveInt, description: 'default: one per CPU core' },

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { cifarNotEmbedded } from '../data/cifar.js';
 import type { DatasetConfig } from '../data/configured-dataset.js';
-import { configSchema, type ENGINES, type METHODS, type SELECTION_METHODS } from './config-schema.js';
+import type { EngineChoice } from '../util/engine-names.js';
+import { configSchema, type METHODS, type SELECTION_METHODS } from './config-schema.js';
 import { NesInputError } from '../util/errors.js';
 
 export type Method = (typeof METHODS)[number];
-export type EngineChoice = (typeof ENGINES)[number];
 
 export interface NesConfig {
   seed: number;

@@ -1,12 +1,13 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import type { Trial } from '../optimizers/types.js';
+import type { EngineName } from '../util/engine-names.js';
 
 /** One line of runs/<id>/journal.jsonl. */
 export type JournalEvent = { time: string } & (
-  | { event: 'run-started'; methods: string[]; engine: string; workers: number }
+  | { event: 'run-started'; methods: string[]; engine: EngineName; workers: number }
   | { event: 'proposed'; method: string; trial: Trial }
   | { event: 'started'; method: string; trialId: number; attempt: number }
-  | { event: 'run-resumed'; engine: string; workers: number }
+  | { event: 'run-resumed'; engine: EngineName; workers: number }
   | { event: 'adopted'; method: string; trialId: number }
   | {
       event: 'finished';

@@ -3,6 +3,7 @@ import { shiftSources, type ShiftSource } from '../farm/worker-data.js';
 import type { NesConfig } from '../run/config.js';
 import type { RunFolder } from '../run/run-folder.js';
 import type { Genotype, MacroConfig } from '../space/types.js';
+import type { EngineName } from '../util/engine-names.js';
 import { NES_VERSION } from '../version.js';
 import type { AnytimePoint, EnsembleResult, MemberResult } from './evaluate-pool.js';
 import type { FailedTrial, MethodPool } from './pool.js';
@@ -11,7 +12,7 @@ import type { FailedTrial, MethodPool } from './pool.js';
 export interface SearchResults {
   run: string;
   nesVersion: string;
-  engine: string;
+  engine: EngineName;
   /** The GPU the engine computes on (webgpu), as the coordinator saw it; absent on CPU engines. */
   engineDevice?: string;
   workers: number;
@@ -55,7 +56,7 @@ export function buildResults(input: {
   run: RunFolder;
   config: NesConfig;
   dataset: DatasetSplits;
-  engine: string;
+  engine: EngineName;
   engineDevice?: string;
   workers: number;
   seconds: number;

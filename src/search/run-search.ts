@@ -7,6 +7,7 @@ import { readMemberFiles } from '../farm/member-files.js';
 import { buildWorkerDataSets } from '../farm/worker-data.js';
 import type { Trial } from '../optimizers/types.js';
 import type { NesConfig } from '../run/config.js';
+import type { EngineName } from '../util/engine-names.js';
 import { Journal, type JournalEvent } from '../run/journal.js';
 import { JournalError, readJournal } from '../run/journal-reader.js';
 import { createRun, type RunFolder } from '../run/run-folder.js';
@@ -26,7 +27,7 @@ export interface SearchOptions {
   dataset: DatasetSplits;
   inputs: ConfigInputs;
   /** A concrete engine name (resolved from "auto" by the caller). */
-  engine: string;
+  engine: EngineName;
   /** The engine's GPU (ActiveEngine.device), recorded in results.json. */
   engineDevice?: string;
   runsDir: string;

@@ -14,12 +14,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { registerGradientOverrides, registerWasmGradients } from './kernels/index.js';
+import { ENGINE_NAMES, isEngineChoice, isEngineName, type EngineChoice, type EngineName } from '../util/engine-names.js';
 import { describeAdapter, loadWebGpu } from './webgpu.js';
 
-export type EngineName = 'tfjs-node-gpu' | 'webgpu' | 'tfjs-node' | 'wasm' | 'cpu';
-
-/** Every engine, in the order 'auto' tries them. */
-export const ENGINE_NAMES: readonly EngineName[] = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu'];
+export { ENGINE_CHOICES, ENGINE_NAMES, isEngineChoice, isEngineName, type EngineChoice, type EngineName } from '../util/engine-names.js';
 
 /** The engine initEngine set up, and the device it computes on. */
 export interface ActiveEngine {
@@ -150,14 +148,10 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0]! : String(error);
 }
 
-function isEngineName(value: string): value is EngineName {
-  return (ENGINE_NAMES as readonly string[]).includes(value);
-}
-
-function defaultRequest(): EngineName | 'auto' {
+function defaultRequest(): EngineChoice {
   const fromEnv = process.env['NES_ENGINE'];
   if (fromEnv === undefined || fromEnv === '') return 'auto';
-  if (fromEnv === 'auto' || isEngineName(fromEnv)) return fromEnv;
+  if (isEngineChoice(fromEnv)) return fromEnv;
   throw new Error(`NES_ENGINE=${fromEnv} is not one of auto, ${ENGINE_NAMES.join(', ')}`);
 }
 
@@ -171,7 +165,7 @@ export function activeEngine(): ActiveEngine | null {
  * A forced engine that cannot run throws an Error that says how to install it.
  */
 export async function initEngine(
-  requested: EngineName | 'auto' = defaultRequest(),
+  requested: EngineChoice = defaultRequest(),
   log?: (msg: string) => void,
 ): Promise<ActiveEngine> {
   if (requested !== 'auto') {

@@ -1,9 +1,10 @@
 import seedrandom from 'seedrandom';
 
-/** Saved state of an {@link Rng}: plain JSON (seedrandom's ARC4 state). */
-export type RngState = seedrandom.State.Arc4;
-
-/** A seeded, resumable random source. Every random choice in nes goes through one. */
+/**
+ * A seeded random source. Every random choice of the search and of training goes through one (the
+ * image corruptions of shift/ draw from their own faster stream, shift/random.ts).
+ * There is no saved state: a resumed search replays its journal into fresh optimizers instead.
+ */
 export interface Rng {
   /** Uniform float in [0, 1). */
   next(): number;
@@ -11,19 +12,14 @@ export interface Rng {
   int(n: number): number;
   /** Uniform element of a non-empty array. */
   choice<T>(items: readonly T[]): T;
-  /** A fresh copy of the current state; `createRng(seed, rng.state())` continues the same stream. */
-  state(): RngState;
 }
 
 /** Largest training seed we hand out: fits a signed 32-bit int, which every backend accepts. */
 export const MAX_SEED = 2 ** 31 - 1;
 
-/**
- * Creates a random source seeded by `seed`, or resumed from `state` (the seed is then ignored,
- * since the state alone defines the rest of the stream).
- */
-export function createRng(seed: string | number, state?: object): Rng {
-  const prng = seedrandom(String(seed), { state: (state as RngState | undefined) ?? true });
+/** Creates a random source seeded by `seed`: the same seed always gives the same stream. */
+export function createRng(seed: string | number): Rng {
+  const prng = seedrandom(String(seed));
   const next = (): number => prng();
   const int = (n: number): number => {
     if (!Number.isInteger(n) || n <= 0) throw new RangeError(`rng.int(n) needs a positive integer, got ${n}`);
@@ -36,8 +32,6 @@ export function createRng(seed: string | number, state?: object): Rng {
       if (items.length === 0) throw new RangeError('rng.choice() of an empty array');
       return items[int(items.length)] as T;
     },
-    // seedrandom's state() already returns a copy.
-    state: () => prng.state(),
   };
 }
 

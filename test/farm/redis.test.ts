@@ -20,10 +20,11 @@ import { loadConfigInputs } from '../../src/search/config-inputs.js';
 import type { SearchProgress } from '../../src/search/progress.js';
 import { startTestRedis, type TestRedis } from '../fixtures/redis-server.js';
 import { TINY_SEARCH } from '../helpers/tiny-search.js';
+import { isEngineName } from '../../src/util/engine-names.js';
 
 const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 const WORKER_ENTRY = fileURLToPath(new URL(`../fixtures/redis-worker-entry${extension}`, import.meta.url));
-const ENGINE = process.env['NES_TEST_ENGINE'] ?? 'wasm';
+const ENGINE = [process.env['NES_TEST_ENGINE'] ?? 'wasm'].find(isEngineName) ?? 'wasm';
 const BUDGET = 4;
 
 let redis: TestRedis;

@@ -34,15 +34,14 @@ test('same seed ⇒ same proposals; another seed ⇒ different ones', () => {
   assert.notDeepEqual(a, c);
 });
 
-test('snapshot + restore continues the same stream and keeps running trials', () => {
-  const options = { space: darts, budget: 12, seed: 'resume' };
+test('tells do not steer the stream, and a repeated or unknown tell fails loudly', () => {
+  const options = { space: darts, budget: 12, seed: 'tells' };
   const reference = drain(new RandomSearch(options));
-  const first = new RandomSearch(options);
-  const early = [first.ask(), first.ask(), first.ask()] as Trial[];
-  first.tell(early[0]!, { status: 'failed', reason: 'x' });
-  const resumed = RandomSearch.restore(options, JSON.parse(JSON.stringify(first.snapshot())));
-  assert.deepEqual([...early, ...drain(resumed)], reference);
-  resumed.tell(early[1]!, { status: 'failed', reason: 'x' });
-  assert.throws(() => resumed.tell(early[0]!, { status: 'failed', reason: 'x' }), /not running/);
-  assert.throws(() => RandomSearch.restore(options, { kind: 'regularized-evolution', version: 1 }), /cannot restore random-search/);
+  const search = new RandomSearch(options);
+  const early = [search.ask(), search.ask(), search.ask()] as Trial[];
+  search.tell(early[0]!, { status: 'failed', reason: 'x' });
+  search.tell(early[1]!, { status: 'failed', reason: 'x' });
+  assert.deepEqual([...early, ...drain(search)], reference);
+  assert.throws(() => search.tell(early[0]!, { status: 'failed', reason: 'x' }), /not running/);
+  assert.throws(() => search.tell({ ...early[0]!, id: 99 }, { status: 'failed', reason: 'x' }), /not running/);
 });
