@@ -41,7 +41,13 @@ export const configSchema = {
     macro: {
       type: 'object',
       additionalProperties: false,
-      properties: { cells: positiveInt, channels: positiveInt, stemMultiplier: positiveInt },
+      // Bounds far above any published setting (DARTS on ImageNet: 14 cells, 48 channels) and
+      // below sizes whose buffers cannot be allocated (issue 19, item 8: channels 1e9 failed every trial).
+      properties: {
+        cells: { ...positiveInt, maximum: 64 },
+        channels: { ...positiveInt, maximum: 1024 },
+        stemMultiplier: { ...positiveInt, maximum: 16 },
+      },
       default: {},
     },
     dataset: {

@@ -73,6 +73,7 @@ const cases: [string, string[], RegExp][] = [
   ['unknown key', ['search', '--config', config('key', { budgets: 3 })], /\/: unknown key "budgets"; allowed keys: seed, methods, budget/],
   ['unknown nested key', ['search', '--config', config('nested', { training: { lr: 0.1 } })], /\/training: unknown key "lr"; allowed keys: epochs/],
   ['negative budget', ['search', '--config', config('negative', { budget: -4 })], /\/budget: must be >= 1, got -4/],
+  ['absurd network width', ['search', '--config', config('wide', { macro: { channels: 1_000_000_000 } })], /\/macro\/channels: must be <= 1024, got 1000000000/],
   ['zero epochs', ['search', '--config', config('zero', { training: { epochs: 0 } })], /\/training\/epochs: must be >= 1, got 0/],
   ['M larger than the budget', ['search', '--config', config('m', { budget: 3, ensembleSizes: [5] })], /ensemble size 5 is larger than the budget of 3/],
   ['unknown method', ['search', '--config', config('method', { methods: ['bo'] })], /\/methods\/0: "bo" is not allowed; use one of "rs", "re"/],
