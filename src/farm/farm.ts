@@ -1,3 +1,4 @@
+import { storageError } from './storage-error.js';
 import { availableParallelism } from 'node:os';
 import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
@@ -60,6 +61,8 @@ export class TrainingFarm implements TrainingExecutor {
         )) as TrainOutcome;
         return { ...outcome, attempts: attempt };
       } catch (error) {
+        const storage = storageError(error, task.memberDir);
+        if (storage) throw storage;
         const reason = abort.signal.aborted
           ? `timed out after ${this.options.taskTimeoutMs / 1000} s`
           : describe(error);

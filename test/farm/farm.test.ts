@@ -1,3 +1,4 @@
+import { StorageError } from '../../src/farm/storage-error.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -69,6 +70,20 @@ test('a task that throws is retried up to maxAttempts, then recorded as failed; 
   assert.deepEqual([once.status, once.attempts], ['finished', 2]);
   assert.deepEqual([healthy.status, healthy.attempts], ['finished', 1]);
   assert.deepEqual(failures.map(([id, attempt]) => [id, attempt]).sort(), [[0, 1], [1, 1]]);
+});
+
+test('a full disk stops the task without a retry or a failure record: the error says how to go on', async () => {
+  const pool = farm();
+  const retries: number[] = [];
+  const full = { ...task(0, { fault: 'enospc' }), memberDir: '/data/runs/r1/members/rs/0000' };
+  await assert.rejects(
+    pool.train(full, (attempt) => retries.push(attempt)),
+    (error: Error) =>
+      error instanceof StorageError &&
+      error.message === 'cannot write /data/runs/r1/members/rs/0000: no space left on the device (ENOSPC); the search stopped and nothing finished is lost: make room (or fix the folder), then go on with: nes search --resume /data/runs/r1',
+  );
+  await pool.close();
+  assert.deepEqual(retries, []);
 });
 
 test('a worker that calls process.exit is replaced and its task retried', async () => {

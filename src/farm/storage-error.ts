@@ -1,0 +1,29 @@
+import { resolve } from 'node:path';
+import { NesInputError } from '../util/errors.js';
+
+/**
+ * The machine cannot store a member (disk full, quota, read-only): retrying cannot help, and
+ * recording the trial as failed would lose it for good (issue 19, item 2). The search stops
+ * instead, its journal consistent (the trial started, never finished), and a resume retrains it.
+ */
+export class StorageError extends NesInputError {
+  override name = 'StorageError';
+}
+
+const STORAGE_CODES: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'the file system is read-only',
+};
+
+/** A StorageError for an error of a member's write, or undefined for any other error. */
+export function storageError(error: unknown, memberDir: string): StorageError | undefined {
+  // Errors cross the worker-thread boundary without their `code`; the message keeps it.
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? /\b(ENOSPC|EDQUOT|EROFS)\b/.exec(String((error as Error | undefined)?.message ?? error))?.[1];
+  if (code === undefined || !(code in STORAGE_CODES)) return undefined;
+  // memberDir is <run>/members/<method>/<trial>.
+  const runDir = resolve(memberDir, '..', '..', '..');
+  return new StorageError(
+    `cannot write ${memberDir}: ${STORAGE_CODES[code]} (${code}); the search stopped and nothing finished is lost: make room (or fix the folder), then go on with: nes search --resume ${runDir}`,
+  );
+}
