@@ -16,7 +16,7 @@ const LAYERS = {
   ensemble: ['evaluate', 'util'],
   optimizers: ['space', 'ensemble', 'util'],
   train: ['space', 'data', 'util'],
-  run: ['space', 'data', 'optimizers', 'util'],
+  run: ['space', 'data', 'optimizers', 'ensemble', 'util'], // ensemble: the selection-method vocabulary the config names
   farm: ['train', 'run', 'shift', 'data', 'space', 'optimizers', 'util'],
   search: ['farm', 'run', 'optimizers', 'ensemble', 'evaluate', 'shift', 'data', 'space', 'util'],
   export: ['search', 'train', 'run', 'evaluate', 'data', 'space', 'util'],

@@ -1,6 +1,5 @@
-import { caruanaSelect } from '../ensemble/caruana.js';
-import { forwardSelect, trueClassProbabilities } from '../ensemble/forward-select.js';
-import { topSelect } from '../ensemble/top.js';
+import { trueClassProbabilities } from '../ensemble/forward-select.js';
+import { SELECTION_METHODS, isSelectionMethod, select, selectsWithReplacement } from '../ensemble/select.js';
 import { evaluateEnsemble } from '../evaluate/ensemble-metrics.js';
 import { intFlag, parseFlags, requireFlag } from './args.js';
 import { readLabels, readProbabilities } from './npy-inputs.js';
@@ -36,8 +35,8 @@ export async function selectCommand(args: string[]): Promise<number> {
   }
   const size = intFlag('select', 'size', requireFlag('select', flags, 'size'))!;
   const method = flags.method ?? 'forward';
-  if (!['forward', 'caruana', 'top'].includes(method)) {
-    throw new UsageError(`nes select: --method "${method}" is not known; use forward, caruana or top`);
+  if (!isSelectionMethod(method)) {
+    throw new UsageError(`nes select: --method "${method}" is not known; use ${SELECTION_METHODS.slice(0, -1).join(', ')} or ${SELECTION_METHODS.at(-1)}`);
   }
   const beam = intFlag('select', 'beam', flags.beam) ?? 1;
   const bins = intFlag('select', 'bins', flags.bins) ?? 15;
@@ -46,17 +45,10 @@ export async function selectCommand(args: string[]): Promise<number> {
   const trueProbs = members.map((probs) => trueClassProbabilities(probs, labels, classes));
 
   // Without replacement at most K members can be chosen; with replacement (caruana) any number of picks.
-  const returned = method === 'caruana' ? size : Math.min(size, members.length);
+  const withReplacement = selectsWithReplacement(method);
+  const returned = withReplacement ? size : Math.min(size, members.length);
   if (returned < size) console.error(`nes select: the pool has ${members.length} members, so the ensemble has ${returned}, not ${size}`);
-  let chosen: number[];
-  let weights: number[] | undefined;
-  if (method === 'caruana') {
-    const selection = caruanaSelect(trueProbs, returned);
-    chosen = selection.members;
-    weights = selection.weights;
-  } else {
-    chosen = method === 'top' ? topSelect(trueProbs, returned) : forwardSelect(trueProbs, returned, { beam });
-  }
+  const { members: chosen, weights } = select(method, trueProbs, returned, { beam });
   // With replacement the chosen list repeats members, which weights them by their counts.
   const metrics = evaluateEnsemble(
     chosen.map((index) => members[index]!),
@@ -70,7 +62,7 @@ export async function selectCommand(args: string[]): Promise<number> {
     ...(returned < size ? { requestedSize: size } : {}),
     ...(method === 'forward' ? { beam } : {}),
     members: chosen,
-    ...(weights ? { weights } : {}),
+    ...(withReplacement ? { weights } : {}),
     nll: metrics.nll,
     error: metrics.error,
     ece: metrics.ece,

@@ -1,3 +1,4 @@
+import { SELECTION_METHODS } from '../ensemble/select.js';
 import { ENGINE_CHOICES } from '../util/engine-names.js';
 
 /**
@@ -5,7 +6,6 @@ import { ENGINE_CHOICES } from '../util/engine-names.js';
  * runs/<id>/config.json) always names every setting that was in force.
  */
 export const METHODS = ['rs', 're', 'deepens', 'deepens-rs', 'deepens-es'] as const;
-export const SELECTION_METHODS = ['forward', 'caruana', 'top'] as const;
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
 /** A .npy data split: uint8 images (N,H,W) or (N,H,W,C) and integer labels (N,). */

@@ -3,7 +3,8 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { cifarNotEmbedded } from '../data/cifar.js';
 import type { DatasetConfig } from '../data/configured-dataset.js';
 import type { EngineChoice } from '../util/engine-names.js';
-import { configSchema, type METHODS, type SELECTION_METHODS } from './config-schema.js';
+import type { SelectionMethod } from '../ensemble/select.js';
+import { configSchema, type METHODS } from './config-schema.js';
 import { NesInputError } from '../util/errors.js';
 
 export type Method = (typeof METHODS)[number];
@@ -26,7 +27,7 @@ export interface NesConfig {
   };
   re: { population: number; parents: number; severities: number[] };
   deepens: { genotype: string };
-  selection: { method: (typeof SELECTION_METHODS)[number]; beam: number };
+  selection: { method: SelectionMethod; beam: number };
   /**
    * Test shift from one source: `testSuite` (corruptions generated, default "test") or
    * `testDataDir` (the released CIFAR-10-C / CIFAR-100-C sets); a resolved config has exactly one.

@@ -1,12 +1,11 @@
-import { caruanaSelect } from '../ensemble/caruana.js';
-import { forwardSelect, trueClassProbabilities } from '../ensemble/forward-select.js';
-import { topSelect } from '../ensemble/top.js';
+import { trueClassProbabilities } from '../ensemble/forward-select.js';
+import { select, selectsWithReplacement, type EnsembleChoice } from '../ensemble/select.js';
 import { evaluateEnsemble, type EnsembleEvaluation } from '../evaluate/ensemble-metrics.js';
 import type { NesConfig } from '../run/config.js';
 import type { MethodPool, PoolMember } from './pool.js';
 
 /** The configured selection, or 'first' (the first M members: the DeepEns baselines). */
-export type SelectionSpec = { method: NesConfig['selection']['method'] | 'first'; beam: number };
+export type SelectionSpec = { method: EnsembleChoice; beam: number };
 
 export interface EvaluationSettings {
   selection: SelectionSpec;
@@ -82,7 +81,9 @@ export function selectAndEvaluate(
   const trueProbs = members.map((m) =>
     trueClassProbabilities(m.validationProbs[selectOn]!, labels.validation, labels.numClasses),
   );
-  const { indices, weights } = choose(trueProbs, size, settings.selection);
+  const indices = select(settings.selection.method, trueProbs, size, { beam: settings.selection.beam }).members;
+  // Per pick, so that a member caruana picks twice counts twice.
+  const weights = indices.map(() => 1 / indices.length);
   const bins = settings.evaluation.eceBins;
   const validation = evaluateEnsemble(
     indices.map((i) => members[i]!.validationProbs[selectOn]!),
@@ -141,7 +142,7 @@ export function anytimeCurve(pool: MethodPool, sizes: number[], labels: Labels, 
   const checkpoints: number[] = [];
   for (let n = step; n < total; n += step) checkpoints.push(n);
   if (total > 0) checkpoints.push(total);
-  const withReplacement = settings.selection.method === 'caruana';
+  const withReplacement = selectsWithReplacement(settings.selection.method);
   return checkpoints.flatMap((networks) => {
     const firstN = pool.members.slice(0, networks);
     return sizes
@@ -166,20 +167,6 @@ const MIN_ANYTIME_POINTS = 5;
 /** The configured step, or ⌈K/10⌉ when the configured one gives fewer than five points on K networks. */
 export function anytimeStepFor(networks: number, configured: number): number {
   return Math.floor(networks / configured) >= MIN_ANYTIME_POINTS ? configured : Math.max(1, Math.ceil(networks / 10));
-}
-
-function choose(trueProbs: Float32Array[], size: number, selection: SelectionSpec): { indices: number[]; weights: number[] } {
-  if (selection.method === 'first') {
-    const indices = trueProbs.slice(0, size).map((_, i) => i);
-    return { indices, weights: indices.map(() => 1 / indices.length) };
-  }
-  if (selection.method === 'caruana') {
-    const { members } = caruanaSelect(trueProbs, size);
-    return { indices: members, weights: members.map(() => 1 / members.length) };
-  }
-  const indices =
-    selection.method === 'top' ? topSelect(trueProbs, size) : forwardSelect(trueProbs, size, { beam: selection.beam });
-  return { indices, weights: indices.map(() => 1 / indices.length) };
 }
 
 function withoutMembers({ members: _members, ...ensemble }: EnsembleEvaluation): Omit<EnsembleEvaluation, 'members'> {
