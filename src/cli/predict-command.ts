@@ -61,13 +61,16 @@ export async function predictCommand(args: string[]): Promise<number> {
     }
     if (input.dtype === 'bool') throw new DataFormatError(inputPath, 'dtype bool, expected pixel values 0..255 (uint8, or any integer or float dtype)');
     // NumPy's defaults (float64, int64) and other numeric dtypes are converted; the range is checked either way.
-    const pixels = input.data instanceof Uint8Array && input.dtype === 'uint8' ? input.data : asFloat32(input);
+    let pixels: Uint8Array | Float32Array = input.data instanceof Uint8Array && input.dtype === 'uint8' ? input.data : asFloat32(input);
     if (!(pixels instanceof Uint8Array)) {
+      const integer = !input.dtype.startsWith('float');
       try {
-        checkPixelRange(pixelRange(pixels), inputPath, !input.dtype.startsWith('float'));
+        checkPixelRange(pixelRange(pixels), inputPath, integer);
       } catch (error) {
         throw new DataFormatError(inputPath, (error as Error).message.replace(`${inputPath}: `, ''));
       }
+      // Integer pixels in 0..255 are uint8 pixels: a dark int64 image is not "scaled to 0..1".
+      if (integer) pixels = Uint8Array.from(pixels);
     }
     const count = input.shape[0]!;
     const prediction = await ensemble.predict(pixels, count);

@@ -90,6 +90,8 @@ describe('nes export / nes predict', () => {
     const reference = asFloat32(readNpy(join(work, 'p.npy')));
     assert.deepEqual(await predictFile('f64', 'float64', pixels), reference);
     assert.deepEqual(await predictFile('i64', 'int64', pixels), reference);
+    // A dark integer image (every pixel 0 or 1) is raw pixels, not an image scaled to 0..1.
+    await predictFile('dark', 'int64', pixels.map((p) => (p > 128 ? 1 : 0)));
     await assert.rejects(predictFile('unit', 'float64', pixels.map((p) => p / 255)), /looks like images scaled to 0\.\.1; this ensemble takes raw pixels 0\.\.255: multiply by 255/);
     await assert.rejects(predictFile('normalised', 'float32', pixels.map((p) => (p - 72) / 90)), /pixel values go down to -0\.8; .*pass the images before normalisation/);
     await assert.rejects(predictFile('big', 'float32', pixels.map((p) => p * 4)), /pixel values go up to \d+; this ensemble takes raw pixels 0\.\.255/);
