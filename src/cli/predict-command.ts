@@ -20,7 +20,8 @@ ensemble's mean class probabilities, float32 (N, C), to P.
   --json             print a JSON summary: count, class histogram of the predicted classes,
                      mean predictive entropy and mean mutual information (nats)
   --backend ENGINE   auto, ${ENGINE_NAMES.join(', ')} (default: $NES_ENGINE or auto)
-  --batch-size B     images per forward pass (default 256)`;
+  --batch-size B     images per forward pass on tfjs engines (default 256; on wasm the compiled
+                     network predicts min(B, 8) at a time)`;
 
 export async function predictCommand(args: string[]): Promise<number> {
   const flags = parseFlags('predict', args, {
