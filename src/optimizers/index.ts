@@ -1,4 +1,4 @@
-export type { Optimizer, Trial, TrialResult } from './types.js';
+export type { Optimizer, Trial, TrialOrigin, TrialResult } from './types.js';
 export { RandomSearch, type RandomSearchOptions } from './random-search.js';
 export {
   RegularizedEvolution,

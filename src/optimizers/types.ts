@@ -1,4 +1,4 @@
-import type { Genotype } from '../space/types.js';
+import type { Genotype, Mutation } from '../space/types.js';
 
 /** A candidate the optimizer wants trained. Plain JSON: it goes into the journal as is. */
 export interface Trial {
@@ -7,9 +7,22 @@ export interface Trial {
   genotype: Genotype;
   /** Seed of the training (weight init, batch order). */
   seed: number;
-  /** Free-form provenance for the journal, e.g. { parent: 12, mutation: "op" }. */
-  origin?: Record<string, unknown>;
+  /** Where the candidate comes from, for the journal (its `proposed` lines) and for reading a run. */
+  origin: TrialOrigin;
 }
+
+/**
+ * How an optimizer came to propose a trial; `source` tells the kinds apart.
+ * - random: a uniform sample of the space (NES-RS; NES-RE's initial population);
+ * - mutation: NES-RE's child of `parent`, picked among the ForwardSelect `candidates` (trial ids)
+ *   on validation data at `severity`, changed as `mutation` says;
+ * - fixed: member `member` (0, 1, …) of a fixed architecture with its own seed (the DeepEns
+ *   baselines), `architecture` being its genotype id.
+ */
+export type TrialOrigin =
+  | { source: 'random' }
+  | { source: 'mutation'; parent: number; severity: number; candidates: number[]; mutation: Mutation }
+  | { source: 'fixed'; architecture: string; member: number };
 
 /** What the optimizer learns when a trial ends. */
 export type TrialResult =

@@ -8,6 +8,7 @@ import { TrainingFarm, type FarmResult } from '../../src/farm/farm.js';
 import type { TrainTask } from '../../src/farm/types.js';
 import type { TrainProgress, WorkerDataSets } from '../../src/farm/types.js';
 import { blankImages } from '../helpers/blank-images.js';
+import type { InjectedFault } from '../fixtures/faulty-worker.js';
 
 const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 const faultyWorker = new URL(`../fixtures/faulty-worker${extension}`, import.meta.url);
@@ -21,10 +22,10 @@ const data: WorkerDataSets = {
   test: { 0: images(4) },
 };
 
-function task(id: number, origin: Record<string, unknown> = {}): Omit<TrainTask, 'progressChannel'> {
+function task(id: number, injected: InjectedFault = {}): Omit<TrainTask, 'progressChannel'> {
   return {
     method: 'rs',
-    trial: { id, seed: id, genotype: { space: 'nb201', edges: [] }, origin },
+    trial: { id, seed: id, genotype: { space: 'nb201', edges: [] }, origin: { source: 'random' }, ...injected },
     macro: { cells: 1, channels: 1, stemMultiplier: 1 },
     training: { epochs: 1, batchSize: 1, learningRate: 0.1, momentum: 0.9, weightDecay: 0, gradientClip: 5 },
     memberDir: '/nonexistent',

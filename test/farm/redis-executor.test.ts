@@ -52,7 +52,7 @@ const reference = { dataset: { name: 'fashion-mnist' as const }, seed: 0, shift:
 function task(id: number, root: string): Omit<TrainTask, 'progressChannel'> {
   return {
     method: 'rs',
-    trial: { id, seed: id, genotype: { space: 'nb201', edges: [] } },
+    trial: { id, seed: id, genotype: { space: 'nb201', edges: [] }, origin: { source: 'random' } },
     macro: { cells: 1, channels: 1, stemMultiplier: 1 },
     training: { epochs: 1, batchSize: 1, learningRate: 0.1, momentum: 0.9, weightDecay: 0, gradientClip: 5 },
     memberDir: join(root, String(id)),

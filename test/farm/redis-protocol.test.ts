@@ -24,7 +24,7 @@ test('a member survives encode/decode bit for bit, every severity and the weight
 
 test('names, URLs and the data fingerprint', () => {
   assert.equal(queueNameForRun('20261128-011502-a3f9'), 'nes-20261128-011502-a3f9');
-  assert.equal(jobIdFor({ method: 'deepens-rs', trial: { id: 7, seed: 1, genotype: { space: 'nb201', edges: [] } } }), 'deepens-rs-7');
+  assert.equal(jobIdFor({ method: 'deepens-rs', trial: { id: 7, seed: 1, genotype: { space: 'nb201', edges: [] }, origin: { source: 'random' } } }), 'deepens-rs-7');
   assert.equal(redactUrl('rediss://:s3cret@redis.example:6380/2'), 'rediss://:***@redis.example:6380/2');
   assert.equal(redactUrl('redis://nes:s3cret@10.0.0.5:6379'), 'redis://nes:***@10.0.0.5:6379');
   assert.equal(redactUrl('redis://10.0.0.5:6379'), 'redis://10.0.0.5:6379');

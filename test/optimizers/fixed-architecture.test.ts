@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FixedArchitecture } from '../../src/optimizers/fixed-architecture.js';
 import type { Trial } from '../../src/optimizers/types.js';
+import { genotypeId } from '../../src/space/id.js';
 import { loadSpace } from '../../src/space/load.js';
 import { loadNamedGenotype } from '../../src/space/named.js';
 import type { DartsGenotype } from '../../src/space/types.js';
@@ -19,6 +20,7 @@ test('proposes the one architecture `count` times with distinct, reproducible se
   const trials = drain(new FixedArchitecture({ genotype: dartsV2, count: 10, seed: 3, space: darts }));
   assert.equal(trials.length, 10);
   for (const trial of trials) assert.deepEqual(trial.genotype, dartsV2);
+  trials.forEach((trial, member) => assert.deepEqual(trial.origin, { source: 'fixed', architecture: genotypeId(dartsV2), member }));
   assert.equal(new Set(trials.map((t) => t.seed)).size, 10);
   assert.deepEqual(drain(new FixedArchitecture({ genotype: dartsV2, count: 10, seed: 3 })), trials);
   assert.notDeepEqual(drain(new FixedArchitecture({ genotype: dartsV2, count: 10, seed: 4 })).map((t) => t.seed), trials.map((t) => t.seed));

@@ -20,6 +20,7 @@ test('proposes exactly `budget` valid random genotypes with ids 0..K-1, then nul
   for (const trial of trials) {
     assert.deepEqual(validateGenotype(darts, trial.genotype), []);
     assert.ok(Number.isInteger(trial.seed));
+    assert.deepEqual(trial.origin, { source: 'random' });
   }
   assert.ok(new Set(trials.map((t) => genotypeId(t.genotype))).size > 20);
   assert.ok(new Set(trials.map((t) => t.seed)).size > 20);
