@@ -3,7 +3,7 @@
  * CIFAR-10-C test kinds in turn. Prints one JSON line per kind, then the summary line.
  * Args: [--images N] [--severity S] [--suite test|validation|path].
  */
-import { corruptBatch, createRng, loadSuite } from '../src/shift/index.js';
+import { corruptBatch, createCorruptionRng, loadSuite } from '../src/shift/index.js';
 import type { Severity } from '../src/shift/index.js';
 
 function option(args: string[], name: string, fallback: string): string {
@@ -16,7 +16,7 @@ export async function run(args: string[]): Promise<void> {
   const severity = Number(option(args, 'severity', '3')) as Severity;
   const suite = loadSuite(option(args, 'suite', 'test'));
   const [height, width, channels] = [32, 32, 3];
-  const rng = createRng('bench-corrupt');
+  const rng = createCorruptionRng('bench-corrupt');
   const images = Uint8Array.from({ length: count * height * width * channels }, () => Math.floor(rng() * 256));
   const batch = { images, count, height, width, channels };
   const secondsPerKind: Record<string, number> = {};

@@ -3,7 +3,7 @@ import { assertImageShape, toFloatImage, toUint8 } from './image.js';
 import { imageRng } from './random.js';
 import { kindImplementation } from './registry.js';
 import { defaultSpecs } from './suite.js';
-import type { CorruptionSuite, ImageInput, KindSpec, Rng } from './types.js';
+import type { CorruptionSuite, ImageInput, KindSpec, CorruptionRng } from './types.js';
 
 export type Severity = 1 | 2 | 3 | 4 | 5;
 
@@ -19,7 +19,7 @@ function specFor(kind: string, suite?: CorruptionSuite): KindSpec {
  * using `rng` for every random choice. Parameters come from `suite` (default:
  * corruptions/cifar10-c.json). Returns uint8: clipped to 0..1, then ⌊v·255⌋.
  */
-export function corruptImage(kind: string, severity: Severity, image: ImageInput, rng: Rng, suite?: CorruptionSuite): Uint8Array {
+export function corruptImage(kind: string, severity: Severity, image: ImageInput, rng: CorruptionRng, suite?: CorruptionSuite): Uint8Array {
   if (!Number.isInteger(severity) || severity < 1 || severity > 5) throw new RangeError(`severity must be 1…5, got ${severity}`);
   const implementation = kindImplementation(kind);
   const spec = specFor(kind, suite);
@@ -54,7 +54,7 @@ export const CLEAN = 'clean';
  * The kind of one image, uniform over `kinds`: the first draw of the image's generator
  * (imageRng(seed, index)), so generated and released corrupted sets agree on it.
  */
-export function drawKind(rng: Rng, kinds: readonly string[]): string {
+export function drawKind(rng: CorruptionRng, kinds: readonly string[]): string {
   return kinds[Math.floor(rng() * kinds.length)]!;
 }
 

@@ -6,13 +6,13 @@
  */
 import { gaussianFilter } from './filters.js';
 import { nextPowerOfTwo, plasmaFractal } from './plasma.js';
-import { createRng, uniform } from './random.js';
-import type { FloatImage, Rng } from './types.js';
+import { createCorruptionRng, uniform } from './random.js';
+import type { FloatImage, CorruptionRng } from './types.js';
 
 export const FROST_TEXTURE_COUNT = 5;
 const FROST_TINT = [0.84, 0.92, 1.0] as const;
 
-function drawNeedle(ice: Float64Array, size: number, x: number, y: number, angle: number, length: number, strength: number, depth: number, rng: Rng): void {
+function drawNeedle(ice: Float64Array, size: number, x: number, y: number, angle: number, length: number, strength: number, depth: number, rng: CorruptionRng): void {
   const cos = Math.cos(angle);
   const sin = Math.sin(angle);
   const nextBranchEvery = length / 4;
@@ -34,7 +34,7 @@ function drawNeedle(ice: Float64Array, size: number, x: number, y: number, angle
 
 /** One size × size RGB frost texture, values in 0..1. */
 export function generateFrostTexture(size: number, variant: number): FloatImage {
-  const rng = createRng(`frost-texture/${variant}/${size}`);
+  const rng = createCorruptionRng(`frost-texture/${variant}/${size}`);
   const haze = plasmaFractal(size, 2, rng);
   const ice = new Float64Array(size * size);
   const needles = Math.round((size * size) / 48);

@@ -5,5 +5,5 @@ export { loadSuite, corruptionsDir } from './suite.js';
 export { KINDS } from './registry.js';
 export { readCifar10C, readMnistC } from './readers.js';
 export { checkReleasedFolder, readReleasedTestShift, releasedTestKinds } from './released-test-shift.js';
-export { createRng, imageRng } from './random.js';
-export type { CorruptionSuite, ImageInput, KindSpec, Rng, SeverityParams } from './types.js';
+export { createCorruptionRng, imageRng } from './random.js';
+export type { CorruptionSuite, ImageInput, KindSpec, CorruptionRng, SeverityParams } from './types.js';

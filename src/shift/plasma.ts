@@ -1,13 +1,13 @@
 /** Diamond-square plasma fractal (make_cifar_c plasma_fractal): a wrapping cloudy height map. */
 import { uniform } from './random.js';
-import type { Rng } from './types.js';
+import type { CorruptionRng } from './types.js';
 
 /**
  * mapSize × mapSize map (mapSize a power of two), normalised to 0..1. Each level adds noise of
  * amplitude wibble² (as the reference: wibble · U(−wibble, wibble)) and divides wibble by `decay`,
  * so a smaller decay keeps more fine detail.
  */
-export function plasmaFractal(mapSize: number, decay: number, rng: Rng): Float64Array {
+export function plasmaFractal(mapSize: number, decay: number, rng: CorruptionRng): Float64Array {
   if (mapSize < 2 || (mapSize & (mapSize - 1)) !== 0) throw new RangeError(`plasma map size must be a power of two ≥ 2, got ${mapSize}`);
   const map = new Float64Array(mapSize * mapSize);
   const at = (y: number, x: number): number => map[((y + mapSize) % mapSize) * mapSize + ((x + mapSize) % mapSize)]!;

@@ -1,28 +1,28 @@
 /** Seeded random numbers: uniform, integer, normal (Box–Muller) and Poisson (numpy's algorithms). */
 import seedrandom from 'seedrandom';
-import type { Rng } from './types.js';
+import type { CorruptionRng } from './types.js';
 
 /** A fast seeded generator (Alea); the same seed always gives the same stream. */
-export function createRng(seed: number | string): Rng {
+export function createCorruptionRng(seed: number | string): CorruptionRng {
   return seedrandom.alea(String(seed));
 }
 
 /** Generator for image `index` of a batch: depends only on (seed, index), not on batching. */
-export function imageRng(seed: number | string, index: number): Rng {
-  return createRng(`${seed}#${index}`);
+export function imageRng(seed: number | string, index: number): CorruptionRng {
+  return createCorruptionRng(`${seed}#${index}`);
 }
 
-export function uniform(rng: Rng, low: number, high: number): number {
+export function uniform(rng: CorruptionRng, low: number, high: number): number {
   return low + (high - low) * rng();
 }
 
 /** Integer in [low, highExclusive), like numpy's randint. */
-export function randomInt(rng: Rng, low: number, highExclusive: number): number {
+export function randomInt(rng: CorruptionRng, low: number, highExclusive: number): number {
   return low + Math.floor(rng() * (highExclusive - low));
 }
 
 /** One standard normal draw. */
-export function standardNormal(rng: Rng): number {
+export function standardNormal(rng: CorruptionRng): number {
   // 1 - u keeps log away from 0.
   const u = 1 - rng();
   const v = rng();
@@ -30,7 +30,7 @@ export function standardNormal(rng: Rng): number {
 }
 
 /** Fills `out` with N(mean, std²) draws, two per Box–Muller pair. */
-export function fillNormal(rng: Rng, out: Float64Array, mean = 0, std = 1): Float64Array {
+export function fillNormal(rng: CorruptionRng, out: Float64Array, mean = 0, std = 1): Float64Array {
   const n = out.length;
   for (let i = 0; i < n; i += 2) {
     const radius = Math.sqrt(-2 * Math.log(1 - rng())) * std;
@@ -68,7 +68,7 @@ export function logGamma(x: number): number {
 }
 
 /** A Poisson(lambda) sampler with its constants precomputed: multiplication method below 10, Hörmann's PTRS above (as numpy). */
-export function poissonSampler(lambda: number): (rng: Rng) => number {
+export function poissonSampler(lambda: number): (rng: CorruptionRng) => number {
   if (lambda <= 0) return () => 0;
   if (lambda < 10) {
     const limit = Math.exp(-lambda);
@@ -105,7 +105,7 @@ export function poissonSampler(lambda: number): (rng: Rng) => number {
  * Exact inverse-CDF Poisson sampler: one uniform and a binary search in the tabulated CDF, which
  * stops 12 standard deviations above the mean (the mass left out is below 1e-30).
  */
-export function poissonTableSampler(lambda: number): (rng: Rng) => number {
+export function poissonTableSampler(lambda: number): (rng: CorruptionRng) => number {
   if (lambda <= 0) return () => 0;
   const last = Math.ceil(lambda + 12 * Math.sqrt(lambda) + 12);
   const cdf = new Float64Array(last + 1);
@@ -131,10 +131,10 @@ export function poissonTableSampler(lambda: number): (rng: Rng) => number {
 
 // Tables pay off when the same rates recur: shot noise on 8-bit images has ≤ 256 per severity.
 const TABLE_LIMIT = 5000;
-const samplerCache = new Map<number, (rng: Rng) => number>();
+const samplerCache = new Map<number, (rng: CorruptionRng) => number>();
 
 /** One Poisson(lambda) draw; samplers are cached per lambda. */
-export function poisson(rng: Rng, lambda: number): number {
+export function poisson(rng: CorruptionRng, lambda: number): number {
   let sampler = samplerCache.get(lambda);
   if (!sampler) {
     if (samplerCache.size > 4096) samplerCache.clear();

@@ -1,7 +1,11 @@
 /** Shared types of the corruption (dataset shift) module. */
 
-/** A uniform random source on [0, 1), e.g. a seedrandom generator. */
-export type Rng = () => number;
+/**
+ * A uniform random source on [0, 1) for image corruptions: a fast seeded stream (Alea), one per
+ * image, seeded by (seed, image index). Not util/rng.ts's Rng, which the search and training draw
+ * from: corrupted sets must stay bit-identical to the reference whatever the search does.
+ */
+export type CorruptionRng = () => number;
 
 /** One image, HWC (channels last), uint8 (0..255) or float (0..1), 1 or 3 channels. */
 export interface ImageInput {
@@ -42,7 +46,7 @@ export interface CorruptionSuite {
 }
 
 /** A corruption: returns a new float image (unclipped is fine: the caller clips and quantises). */
-export type CorruptionFn = (image: FloatImage, params: SeverityParams, rng: Rng, spec: KindSpec) => FloatImage;
+export type CorruptionFn = (image: FloatImage, params: SeverityParams, rng: CorruptionRng, spec: KindSpec) => FloatImage;
 
 export interface KindImplementation {
   /** Parameter names each severity entry must hold. */

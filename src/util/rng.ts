@@ -2,7 +2,7 @@ import seedrandom from 'seedrandom';
 
 /**
  * A seeded random source. Every random choice of the search and of training goes through one (the
- * image corruptions of shift/ draw from their own faster stream, shift/random.ts).
+ * image corruptions of shift/ draw from their own faster stream, shift/'s CorruptionRng).
  * There is no saved state: a resumed search replays its journal into fresh optimizers instead.
  */
 export interface Rng {

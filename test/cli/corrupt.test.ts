@@ -7,7 +7,7 @@ import { corruptCommand } from '../../src/cli/corrupt-command.js';
 import { reportError } from '../../src/cli/report-error.js';
 import { loadFashionMnist } from '../../src/data/fashion-mnist.js';
 import { readNpy, writeNpy } from '../../src/data/npy.js';
-import { createRng, loadSuite, readCifar10C } from '../../src/shift/index.js';
+import { createCorruptionRng, loadSuite, readCifar10C } from '../../src/shift/index.js';
 import { CLI_PATH, runCli } from '../helpers/cli.js';
 
 interface Run {
@@ -40,7 +40,7 @@ let folders = 0;
 const freshDir = () => join(root, `out-${folders++}`);
 
 function randomImages(shape: number[], seed: number): string {
-  const rng = createRng(seed);
+  const rng = createCorruptionRng(seed);
   const data = new Uint8Array(shape.reduce((a, b) => a * b, 1));
   for (let i = 0; i < data.length; i++) data[i] = Math.floor(rng() * 256);
   const path = join(root, `input-${shape.join('x')}-${seed}.npy`);

@@ -1,7 +1,7 @@
 /** Blur kinds remove high frequencies, keep flat images flat and use the reference kernels. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { corruptImage, createRng } from '../../src/shift/index.js';
+import { corruptImage, createCorruptionRng } from '../../src/shift/index.js';
 import type { Severity } from '../../src/shift/index.js';
 import { defocusKernel } from '../../src/shift/kinds/blur.js';
 import { motionKernel } from '../../src/shift/motion.js';
@@ -21,7 +21,7 @@ test('every blur lowers the Laplacian energy of a checkerboard and of a random i
         // glass_blur with σ ≤ 0.25 (severities 1, 2, 4) barely smooths (edge tap weight e⁻⁸) and its
         // pixel copies add detail: only its σ = 0.4 severities are a blur.
         for (const severity of SEVERITIES.filter((s) => kind !== 'glass_blur' || s === 3 || s === 5)) {
-          const after = laplacianEnergy(corruptImage(kind, severity, image, createRng(severity)), 32, 32, channels);
+          const after = laplacianEnergy(corruptImage(kind, severity, image, createCorruptionRng(severity)), 32, 32, channels);
           assert.ok(after < 0.9 * before, `${kind} s${severity} c${channels}: ${after} vs ${before}`);
         }
       }
@@ -32,7 +32,7 @@ test('every blur lowers the Laplacian energy of a checkerboard and of a random i
 test('blurs keep a flat image flat', () => {
   const flat = uniformImage(24, 24, 3, 90);
   for (const kind of BLURS) {
-    for (const severity of SEVERITIES) assert.ok(corruptImage(kind, severity, flat, createRng(1)).every((v) => v === 90), `${kind} s${severity}`);
+    for (const severity of SEVERITIES) assert.ok(corruptImage(kind, severity, flat, createCorruptionRng(1)).every((v) => v === 90), `${kind} s${severity}`);
   }
 });
 

@@ -1,7 +1,7 @@
 /** Digital kinds: brightness, contrast, saturate, elastic transform, pixelate, JPEG. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { corruptImage, createRng } from '../../src/shift/index.js';
+import { corruptImage, createCorruptionRng } from '../../src/shift/index.js';
 import type { Severity } from '../../src/shift/index.js';
 import { resizeBox } from '../../src/shift/geometry.js';
 import { toFloatImage } from '../../src/shift/image.js';
@@ -15,16 +15,16 @@ test('brightness raises the mean HSV value, more at higher severity; grayscale a
     for (const image of images(channels)) {
       let previous = meanValue(image.data, channels);
       for (const severity of SEVERITIES) {
-        const value = meanValue(corruptImage('brightness', severity, image, createRng(1)), channels);
+        const value = meanValue(corruptImage('brightness', severity, image, createCorruptionRng(1)), channels);
         assert.ok(value > previous, `c${channels} s${severity}: ${value} ≤ ${previous}`);
         previous = value;
       }
     }
   }
   // Grayscale: g + delta (0.3 at severity 5) then floor: 100 + 76.5 → 176.
-  assert.ok(corruptImage('brightness', 5, uniformImage(4, 4, 1, 100), createRng(1)).every((v) => v === 176));
+  assert.ok(corruptImage('brightness', 5, uniformImage(4, 4, 1, 100), createCorruptionRng(1)).every((v) => v === 176));
   // RGB: hue and saturation kept, so channel ratios are kept.
-  const out = corruptImage('brightness', 3, { data: Uint8Array.from([100, 50, 25]), height: 1, width: 1, channels: 3 }, createRng(1));
+  const out = corruptImage('brightness', 3, { data: Uint8Array.from([100, 50, 25]), height: 1, width: 1, channels: 3 }, createCorruptionRng(1));
   assert.ok(Math.abs(out[0]! / out[1]! - 2) < 0.03 && Math.abs(out[1]! / out[2]! - 2) < 0.06, `${[...out]}`);
 });
 
@@ -34,7 +34,7 @@ test('contrast lowers the standard deviation and keeps each channel mean', () =>
       const before = variance(image.data);
       let previous = before;
       for (const severity of SEVERITIES) {
-        const out = corruptImage('contrast', severity, image, createRng(1));
+        const out = corruptImage('contrast', severity, image, createCorruptionRng(1));
         const after = variance(out);
         assert.ok(after < previous, `c${channels} s${severity}`);
         assert.ok(Math.abs(mean(out) - mean(image.data)) < 1, 'mean kept (up to flooring)');
@@ -52,22 +52,22 @@ test('saturate: scale < 1 moves colours towards grey, > 1 away; greys get the re
     return sum / (data.length / 3);
   };
   const before = spread(colourful.data);
-  assert.ok(spread(corruptImage('saturate', 2, colourful, createRng(1))) < 0.2 * before);
-  assert.ok(spread(corruptImage('saturate', 3, colourful, createRng(1))) > before);
+  assert.ok(spread(corruptImage('saturate', 2, colourful, createCorruptionRng(1))) < 0.2 * before);
+  assert.ok(spread(corruptImage('saturate', 3, colourful, createCorruptionRng(1))) > before);
   // A grey pixel has hue 0 in skimage: severity 5 (shift 0.2) gives (V, 0.8·V, 0.8·V).
-  const grey = corruptImage('saturate', 5, uniformImage(1, 1, 3, 200), createRng(1));
+  const grey = corruptImage('saturate', 5, uniformImage(1, 1, 3, 200), createCorruptionRng(1));
   assert.deepEqual([...grey], [200, 160, 160]);
   // Grayscale: unchanged without shift; with shift, the luma of the tinted grey.
   const gray = naturalImage('gray', 16, 16, 1);
-  assert.deepEqual(corruptImage('saturate', 3, gray, createRng(1)), gray.data);
-  assert.equal(corruptImage('saturate', 5, uniformImage(1, 1, 1, 200), createRng(1))[0], Math.floor(200 * (1 - 0.701 * 0.2)));
+  assert.deepEqual(corruptImage('saturate', 3, gray, createCorruptionRng(1)), gray.data);
+  assert.equal(corruptImage('saturate', 5, uniformImage(1, 1, 1, 200), createCorruptionRng(1))[0], Math.floor(200 * (1 - 0.701 * 0.2)));
 });
 
 test('elastic_transform keeps flat images flat and moves pixels of textured ones', () => {
   for (const severity of SEVERITIES) {
-    assert.ok(corruptImage('elastic_transform', severity, uniformImage(32, 32, 3, 77), createRng(severity)).every((v) => v === 77));
+    assert.ok(corruptImage('elastic_transform', severity, uniformImage(32, 32, 3, 77), createCorruptionRng(severity)).every((v) => v === 77));
     const image = images(3)[1]!;
-    assert.ok(meanAbsDifference(corruptImage('elastic_transform', severity, image, createRng(severity)), image.data) > 1);
+    assert.ok(meanAbsDifference(corruptImage('elastic_transform', severity, image, createCorruptionRng(severity)), image.data) > 1);
   }
 });
 
@@ -80,7 +80,7 @@ test('pixelate: PIL BOX resize; changes more at higher severity', () => {
   for (const channels of [1, 3]) {
     let previous = 0;
     for (const severity of SEVERITIES) {
-      const change = mean(images(channels).map((image) => meanAbsDifference(corruptImage('pixelate', severity, image, createRng(1)), image.data)));
+      const change = mean(images(channels).map((image) => meanAbsDifference(corruptImage('pixelate', severity, image, createCorruptionRng(1)), image.data)));
       assert.ok(change > previous, `c${channels} s${severity}: ${change} ≤ ${previous}`);
       previous = change;
     }
@@ -91,7 +91,7 @@ test('jpeg_compression: round-trip error grows as quality falls (80, 65, 58, 50,
   for (const channels of [1, 3]) {
     let previous = 0;
     for (const severity of SEVERITIES) {
-      const error = mean(images(channels).map((image) => meanAbsDifference(corruptImage('jpeg_compression', severity, image, createRng(1)), image.data)));
+      const error = mean(images(channels).map((image) => meanAbsDifference(corruptImage('jpeg_compression', severity, image, createCorruptionRng(1)), image.data)));
       assert.ok(error > previous, `c${channels} s${severity}: ${error} ≤ ${previous}`);
       previous = error;
     }

@@ -1,5 +1,5 @@
 /** Test images and image statistics for the shift tests. */
-import { createRng } from '../../src/shift/random.js';
+import { createCorruptionRng } from '../../src/shift/random.js';
 import type { ImageInput } from '../../src/shift/types.js';
 
 /** A uint8 test image. */
@@ -12,13 +12,13 @@ export function uniformImage(height: number, width: number, channels: number, va
 }
 
 export function randomImage(seed: string, height: number, width: number, channels: number): ByteImage {
-  const rng = createRng(seed);
+  const rng = createCorruptionRng(seed);
   return { data: Uint8Array.from({ length: height * width * channels }, () => Math.floor(rng() * 256)), height, width, channels };
 }
 
 /** Smooth blobs plus mild texture: closer to a photo than uniform noise. */
 export function naturalImage(seed: string, height: number, width: number, channels: number): ByteImage {
-  const rng = createRng(seed);
+  const rng = createCorruptionRng(seed);
   const blobs = Array.from({ length: 6 }, () => ({ y: rng() * height, x: rng() * width, r: 3 + rng() * 8, colour: [rng(), rng(), rng()] }));
   const data = new Uint8Array(height * width * channels);
   for (let y = 0; y < height; y++) {

@@ -1,7 +1,7 @@
 /** The JPEG step writes what PIL writes: 4:2:0 baseline with libjpeg's scaled standard tables (issue 14). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { corruptImage, createRng } from '../../src/shift/index.js';
+import { corruptImage, createCorruptionRng } from '../../src/shift/index.js';
 import { decodeJpeg, encodeJpeg } from '../../src/shift/jpeg-codec.js';
 import { ZIGZAG } from '../../src/shift/jpeg-tables.js';
 import { naturalImage } from './helpers.js';
@@ -55,6 +55,6 @@ test('jpeg: colour detail finer than 2×2 pixels is averaged away, as with PIL, 
   for (let p = 0; p < 256; p++) redMinusBlue += Math.abs(decoded[4 * p]! - decoded[4 * p + 2]!);
   assert.ok(redMinusBlue / 256 < 5, `mean |R − B| = ${redMinusBlue / 256}`);
   const pil = [144, 73, 143, 118, 47, 117, 144, 73, 143, 117, 46, 116];
-  const row8 = corruptImage('jpeg_compression', 1, image, createRng(1)).subarray(3 * 16 * 8, 3 * 16 * 8 + 12);
+  const row8 = corruptImage('jpeg_compression', 1, image, createCorruptionRng(1)).subarray(3 * 16 * 8, 3 * 16 * 8 + 12);
   assert.ok(row8.every((v, i) => Math.abs(v - pil[i]!) <= 2), `row 8 starts ${[...row8]}, PIL ${pil}`);
 });

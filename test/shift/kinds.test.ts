@@ -1,7 +1,7 @@
 /** Every kind at every severity: deterministic per seed, shape and dtype kept, 1 and 3 channels, any size. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { KINDS, corruptImage, createRng } from '../../src/shift/index.js';
+import { KINDS, corruptImage, createCorruptionRng } from '../../src/shift/index.js';
 import type { Severity } from '../../src/shift/index.js';
 import { naturalImage } from './helpers.js';
 
@@ -20,12 +20,12 @@ for (const kind of Object.keys(KINDS)) {
     for (const [height, width, channels] of SHAPES) {
       const image = naturalImage(`${kind}/${height}`, height, width, channels);
       for (const severity of SEVERITIES) {
-        const first = corruptImage(kind, severity, image, createRng('seed-1'));
-        const again = corruptImage(kind, severity, image, createRng('seed-1'));
+        const first = corruptImage(kind, severity, image, createCorruptionRng('seed-1'));
+        const again = corruptImage(kind, severity, image, createCorruptionRng('seed-1'));
         assert.ok(first instanceof Uint8Array);
         assert.equal(first.length, height * width * channels);
         assert.deepEqual(first, again, `${kind} s${severity} ${height}×${width}×${channels} not reproducible`);
-        const other = corruptImage(kind, severity, image, createRng('seed-2'));
+        const other = corruptImage(kind, severity, image, createCorruptionRng('seed-2'));
         if (DETERMINISTIC.has(kind)) assert.deepEqual(first, other, `${kind} s${severity} depends on the seed`);
         else if (!first.every((v, i) => v === other[i])) seedMatters = true;
       }
@@ -38,8 +38,8 @@ test('float input (0..1) gives the same result as the equal uint8 input', () => 
   const image = naturalImage('float', 24, 24, 3);
   const asFloat = { ...image, data: Float32Array.from(image.data, (v) => v / 255) };
   for (const kind of Object.keys(KINDS)) {
-    const fromBytes = corruptImage(kind, 3, image, createRng(7));
-    const fromFloats = corruptImage(kind, 3, asFloat, createRng(7));
+    const fromBytes = corruptImage(kind, 3, image, createCorruptionRng(7));
+    const fromFloats = corruptImage(kind, 3, asFloat, createCorruptionRng(7));
     // float32 storage of v/255 can move a value across a rounding boundary by one level.
     let largest = 0;
     for (let i = 0; i < fromBytes.length; i++) largest = Math.max(largest, Math.abs(fromBytes[i]! - fromFloats[i]!));
@@ -49,8 +49,8 @@ test('float input (0..1) gives the same result as the equal uint8 input', () => 
 
 test('rejects bad input', () => {
   const image = naturalImage('bad', 8, 8, 3);
-  assert.throws(() => corruptImage('not_a_kind', 1, image, createRng(1)), /unknown corruption kind/);
-  assert.throws(() => corruptImage('fog', 6 as Severity, image, createRng(1)), /severity/);
-  assert.throws(() => corruptImage('fog', 1, { ...image, channels: 2 }, createRng(1)), /channels/);
-  assert.throws(() => corruptImage('fog', 1, { ...image, height: 9 }, createRng(1)), /values/);
+  assert.throws(() => corruptImage('not_a_kind', 1, image, createCorruptionRng(1)), /unknown corruption kind/);
+  assert.throws(() => corruptImage('fog', 6 as Severity, image, createCorruptionRng(1)), /severity/);
+  assert.throws(() => corruptImage('fog', 1, { ...image, channels: 2 }, createCorruptionRng(1)), /channels/);
+  assert.throws(() => corruptImage('fog', 1, { ...image, height: 9 }, createCorruptionRng(1)), /values/);
 });

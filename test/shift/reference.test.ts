@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { corruptImage, createRng } from '../../src/shift/index.js';
+import { corruptImage, createCorruptionRng } from '../../src/shift/index.js';
 import type { Severity } from '../../src/shift/index.js';
 import { defaultSpecs, loadSuite } from '../../src/shift/suite.js';
 import type { SeverityParams } from '../../src/shift/types.js';
@@ -116,7 +116,7 @@ function ourMeanChange(kind: string, severity: Severity): number {
   let total = 0;
   for (let repeat = 0; repeat < repeats; repeat++) {
     images.forEach((image, index) => {
-      total += meanAbsDifference(corruptImage(kind, severity, image, createRng(`reference/${kind}/${severity}/${repeat}/${index}`)), image.data);
+      total += meanAbsDifference(corruptImage(kind, severity, image, createCorruptionRng(`reference/${kind}/${severity}/${repeat}/${index}`)), image.data);
     });
   }
   return total / (repeats * images.length);

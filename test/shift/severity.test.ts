@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { corruptImage, createRng } from '../../src/shift/index.js';
+import { corruptImage, createCorruptionRng } from '../../src/shift/index.js';
 import type { Severity } from '../../src/shift/index.js';
 import { mean, meanAbsDifference, naturalImage, randomImage } from './helpers.js';
 
@@ -27,7 +27,7 @@ for (const channels of [1, 3]) {
     ];
     for (const kind of MONOTONIC) {
       const change = SEVERITIES.map((severity) =>
-        mean(images.flatMap((image, i) => [0, 1].map((seed) => meanAbsDifference(corruptImage(kind, severity, image, createRng(`${kind}/${i}/${seed}`)), image.data)))),
+        mean(images.flatMap((image, i) => [0, 1].map((seed) => meanAbsDifference(corruptImage(kind, severity, image, createCorruptionRng(`${kind}/${i}/${seed}`)), image.data)))),
       );
       for (let s = 1; s < 5; s++) {
         assert.ok(change[s]! > change[s - 1]! * (1 - TOLERANCE), `${kind}: severity ${s + 1} (${change[s]!.toFixed(2)}) < severity ${s} (${change[s - 1]!.toFixed(2)})`);

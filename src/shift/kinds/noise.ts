@@ -2,7 +2,7 @@
 import { cloneImage } from '../image.js';
 import { numberParam } from '../params.js';
 import { fillNormal, poisson, poissonTableSampler } from '../random.js';
-import type { Rng } from '../types.js';
+import type { CorruptionRng } from '../types.js';
 import type { KindImplementation } from '../types.js';
 
 /** x + N(0, σ²) per element. */
@@ -16,7 +16,7 @@ export const gaussianNoise: KindImplementation = {
   },
 };
 
-type Sampler = (rng: Rng) => number;
+type Sampler = (rng: CorruptionRng) => number;
 const levelSamplers = new Map<number, Sampler[]>();
 
 /** Samplers for Poisson(level/255 · rate), level 0…255: 8-bit inputs skip the per-value lookup. */
