@@ -58,4 +58,6 @@ export { predictProbs } from './train/predict.js';
 
 // Runs and their results.
 export type { SearchResults } from './search/results.js';
-export type { EnsembleResult, MemberResult, SplitMetrics } from './search/evaluate-pool.js';
+export type { EnsembleResult, MemberMetrics, SplitMetrics } from './search/evaluate-pool.js';
+/** @deprecated Renamed MemberMetrics (issue 15): the same type, results.json's pool entries. */
+export type { MemberMetrics as MemberResult } from './search/evaluate-pool.js';

@@ -1,5 +1,5 @@
 import { argmaxRow } from './argmax.js';
-import { validateBins, validateProbsAndLabels, type Labels } from './validate.js';
+import { validateBins, validateProbsAndLabels, type LabelArray } from './validate.js';
 
 export interface ReliabilityBin {
   lower: number;
@@ -22,7 +22,7 @@ export function binOf(confidence: number, bins: number): number {
 }
 
 /** Per-bin count, mean confidence and accuracy of the top-label prediction (argmax, ties to lower class). */
-export function reliability(probs: Float32Array, labels: Labels, numClasses: number, bins = 15): ReliabilityBin[] {
+export function reliability(probs: Float32Array, labels: LabelArray, numClasses: number, bins = 15): ReliabilityBin[] {
   validateProbsAndLabels(probs, labels, numClasses);
   validateBins(bins);
   const counts = new Float64Array(bins);
@@ -46,7 +46,7 @@ export function reliability(probs: Float32Array, labels: Labels, numClasses: num
 }
 
 /** Expected calibration error: Σ over non-empty bins of (count/N)·|accuracy − meanConfidence|. */
-export function ece(probs: Float32Array, labels: Labels, numClasses: number, bins = 15): number {
+export function ece(probs: Float32Array, labels: LabelArray, numClasses: number, bins = 15): number {
   let total = 0;
   for (const bin of reliability(probs, labels, numClasses, bins)) {
     if (bin.count > 0) total += (bin.count / labels.length) * Math.abs(bin.accuracy - bin.meanConfidence);

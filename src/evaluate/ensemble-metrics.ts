@@ -3,7 +3,7 @@ import { ece } from './calibration.js';
 import { MetricInputError } from './errors.js';
 import { averageProbs, brier, errorRate, nll, normalizeWeights } from './metrics.js';
 import { clippedNegativeLog } from './probability-floor.js';
-import { validateBins, validateLabels, validateNumClasses, type Labels } from './validate.js';
+import { validateBins, validateLabels, validateNumClasses, type LabelArray } from './validate.js';
 
 export interface MemberMetrics {
   nll: number;
@@ -55,7 +55,7 @@ export interface EvaluateEnsembleOptions {
 /** Ensemble-level metrics of members' N×C probabilities; argmax ties go to the lower class index. */
 export function evaluateEnsemble(
   members: Float32Array[],
-  labels: Labels,
+  labels: LabelArray,
   numClasses: number,
   options: EvaluateEnsembleOptions = {},
 ): EnsembleEvaluation {
@@ -95,7 +95,7 @@ export function evaluateEnsemble(
   };
 }
 
-function validateEnsembleInputs(members: Float32Array[], labels: Labels, numClasses: number, bins: number): void {
+function validateEnsembleInputs(members: Float32Array[], labels: LabelArray, numClasses: number, bins: number): void {
   if (members.length === 0) throw new MetricInputError('an ensemble needs at least one member');
   validateNumClasses(numClasses);
   validateBins(bins);
@@ -111,7 +111,7 @@ function validateEnsembleInputs(members: Float32Array[], labels: Labels, numClas
   }
 }
 
-function oracleNll(members: Float32Array[], labels: Labels, numClasses: number): number {
+function oracleNll(members: Float32Array[], labels: LabelArray, numClasses: number): number {
   let total = 0;
   for (let i = 0; i < labels.length; i++) {
     let best = 0;

@@ -5,14 +5,14 @@
 import { argmaxRow } from './argmax.js';
 import { MetricInputError } from './errors.js';
 import { clippedNegativeLog } from './probability-floor.js';
-import { validateProbsAndLabels, validateWeights, type Labels } from './validate.js';
+import { validateProbsAndLabels, validateWeights, type LabelArray } from './validate.js';
 
 export { MetricInputError } from './errors.js';
 export { PROBABILITY_FLOOR } from './probability-floor.js';
 export { ece, reliability, type ReliabilityBin } from './calibration.js';
 
 /** Mean −log of the true-class probability, clipped below at PROBABILITY_FLOOR (1e-12). */
-export function nll(probs: Float32Array, labels: Labels, numClasses: number): number {
+export function nll(probs: Float32Array, labels: LabelArray, numClasses: number): number {
   validateProbsAndLabels(probs, labels, numClasses);
   let total = 0;
   for (let i = 0; i < labels.length; i++) total += clippedNegativeLog(probs[i * numClasses + labels[i]!]!);
@@ -20,7 +20,7 @@ export function nll(probs: Float32Array, labels: Labels, numClasses: number): nu
 }
 
 /** Fraction of points whose argmax (ties to the lower class index) is not the label. */
-export function errorRate(probs: Float32Array, labels: Labels, numClasses: number): number {
+export function errorRate(probs: Float32Array, labels: LabelArray, numClasses: number): number {
   validateProbsAndLabels(probs, labels, numClasses);
   let wrong = 0;
   for (let i = 0; i < labels.length; i++) if (argmaxRow(probs, i * numClasses, numClasses) !== labels[i]) wrong++;
@@ -28,7 +28,7 @@ export function errorRate(probs: Float32Array, labels: Labels, numClasses: numbe
 }
 
 /** Mean over points of Σ_c (p_c − onehot_c)² (range [0, 2]). */
-export function brier(probs: Float32Array, labels: Labels, numClasses: number): number {
+export function brier(probs: Float32Array, labels: LabelArray, numClasses: number): number {
   validateProbsAndLabels(probs, labels, numClasses);
   let total = 0;
   for (let i = 0; i < labels.length; i++) {

@@ -1,9 +1,10 @@
 import { MetricInputError } from './errors.js';
 
-export type Labels = Uint8Array | Int32Array;
+/** The true class of each point, 0 … C−1. */
+export type LabelArray = Uint8Array | Int32Array;
 
 /** Checks numClasses, that probs is N×C for N = labels.length ≥ 1, and that labels lie in [0, C). */
-export function validateProbsAndLabels(probs: Float32Array, labels: Labels, numClasses: number, what = 'probs'): void {
+export function validateProbsAndLabels(probs: Float32Array, labels: LabelArray, numClasses: number, what = 'probs'): void {
   validateNumClasses(numClasses);
   const numPoints = labels.length;
   if (numPoints === 0) throw new MetricInputError('labels are empty: metrics need at least one point');
@@ -21,7 +22,7 @@ export function validateNumClasses(numClasses: number): void {
   }
 }
 
-export function validateLabels(labels: Labels, numClasses: number): void {
+export function validateLabels(labels: LabelArray, numClasses: number): void {
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i]!;
     if (label < 0 || label >= numClasses) {

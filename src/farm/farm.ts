@@ -20,13 +20,13 @@ export interface FarmOptions extends ExecutorOptions {
 export type FarmResult = ExecutorResult;
 
 /**
- * Trains candidates on a piscina pool of worker threads, one training per thread at a time.
+ * Trains candidates on piscina worker threads, one training per thread at a time.
  * A task whose worker throws, exits or times out is retried up to maxAttempts; every failed
  * attempt is reported through onAttemptFailed so the caller can journal it.
  */
 export class TrainingFarm implements TrainingExecutor {
   readonly concurrency: number;
-  private readonly pool: Piscina;
+  private readonly threads: Piscina;
   private readonly channel: BroadcastChannel;
   readonly progressChannel = `nes-progress-${process.pid}-${Date.now()}`;
 
@@ -34,7 +34,7 @@ export class TrainingFarm implements TrainingExecutor {
     this.concurrency = options.workers ?? availableParallelism();
     const workerFile =
       options.workerFile ?? new URL(`./training-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-    this.pool = new Piscina({
+    this.threads = new Piscina({
       filename: workerFile.href,
       minThreads: this.concurrency,
       maxThreads: this.concurrency,
@@ -55,7 +55,7 @@ export class TrainingFarm implements TrainingExecutor {
       const abort = new AbortController();
       const timer = setTimeout(() => abort.abort(), this.options.taskTimeoutMs);
       try {
-        const outcome = (await this.pool.run(
+        const outcome = (await this.threads.run(
           { ...task, progressChannel: this.progressChannel },
           { signal: abort.signal },
         )) as TrainOutcome;
@@ -78,7 +78,7 @@ export class TrainingFarm implements TrainingExecutor {
 
   async close(): Promise<void> {
     this.channel.close();
-    await this.pool.destroy();
+    await this.threads.destroy();
   }
 }
 

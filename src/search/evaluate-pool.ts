@@ -36,7 +36,8 @@ export interface EnsembleResult {
   test: Omit<EnsembleEvaluation, 'members'>;
 }
 
-export interface MemberResult {
+/** One pool member's own metrics (results.json's pool entries); not farm/redis's MemberResult payload. */
+export interface MemberMetrics {
   trialId: number;
   genotypeId: string;
   /** Clean validation and test metrics. */
@@ -49,7 +50,8 @@ export interface MemberResult {
   predictSeconds: number;
 }
 
-export interface Labels {
+/** The run's validation and test labels (runs/<id>/labels/) and its number of classes. */
+export interface RunLabels {
   validation: Uint8Array;
   test: Uint8Array;
   numClasses: number;
@@ -73,7 +75,7 @@ export function selectAndEvaluate(
   pool: MethodPool,
   members: PoolMember[],
   size: number,
-  labels: Labels,
+  labels: RunLabels,
   settings: EvaluationSettings,
   severities: { selectOn: number; evaluateOn: number } = { selectOn: 0, evaluateOn: 0 },
 ): EnsembleResult {
@@ -111,7 +113,7 @@ export function selectAndEvaluate(
 }
 
 /** Metrics of each pool member on its own. */
-export function evaluateMembers(pool: MethodPool, labels: Labels, bins: number): MemberResult[] {
+export function evaluateMembers(pool: MethodPool, labels: RunLabels, bins: number): MemberMetrics[] {
   const metricsOf = (probs: Float32Array, split: Uint8Array) =>
     splitMetrics(evaluateEnsemble([probs], split, labels.numClasses, { bins }));
   return pool.members.map((member) => {
@@ -136,7 +138,7 @@ export function evaluateMembers(pool: MethodPool, labels: Labels, bins: number):
  * ten (a budget under the step would otherwise plot one point); without replacement an ensemble
  * of M needs M networks, so a size's curve starts at n ≥ M (issue 20, item 15).
  */
-export function anytimeCurve(pool: MethodPool, sizes: number[], labels: Labels, settings: EvaluationSettings): AnytimePoint[] {
+export function anytimeCurve(pool: MethodPool, sizes: number[], labels: RunLabels, settings: EvaluationSettings): AnytimePoint[] {
   const total = pool.members.length;
   const step = anytimeStepFor(total, settings.evaluation.anytimeStep);
   const checkpoints: number[] = [];

@@ -5,7 +5,7 @@ import type { RunFolder } from '../run/run-folder.js';
 import type { Genotype, MacroConfig } from '../space/types.js';
 import type { EngineName } from '../util/engine-names.js';
 import { NES_VERSION } from '../version.js';
-import type { AnytimePoint, EnsembleResult, MemberResult } from './evaluate-pool.js';
+import type { AnytimePoint, EnsembleResult, MemberMetrics } from './evaluate-pool.js';
 import type { FailedTrial, MethodPool } from './pool.js';
 
 /** runs/<id>/results.json: documented field by field in the README. */
@@ -40,9 +40,9 @@ export interface SearchResults {
   methods: Record<
     string,
     {
-      pool: (MemberResult & { genotype: Genotype; seed: number })[];
+      pool: (MemberMetrics & { genotype: Genotype; seed: number })[];
       failed: FailedTrial[];
-      bestMember: MemberResult | null;
+      bestMember: MemberMetrics | null;
       /** Per size M and test severity s: the ensemble selected on validation data at severity s. */
       ensembles: EnsembleResult[];
       /** Per size M and severity s > 0: the ensemble selected on clean validation data, tested at s. */
@@ -63,7 +63,7 @@ export function buildResults(input: {
   macro: MacroConfig;
   methods: {
     pool: MethodPool;
-    members: MemberResult[];
+    members: MemberMetrics[];
     ensembles: EnsembleResult[];
     cleanSelection: EnsembleResult[];
     anytime: AnytimePoint[];
@@ -74,7 +74,7 @@ export function buildResults(input: {
   for (const { pool, members, ensembles, cleanSelection, anytime } of input.methods) {
     const byTrial = new Map(pool.members.map((m) => [m.trialId, m]));
     // The best single network by validation NLL, reported with its test metrics.
-    const bestMember = members.reduce<MemberResult | null>(
+    const bestMember = members.reduce<MemberMetrics | null>(
       (best, m) => (best === null || m.validation.nll < best.validation.nll ? m : best),
       null,
     );

@@ -17,7 +17,7 @@ import type { MacroConfig } from '../space/types.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { runAskTellLoop } from './ask-tell-loop.js';
 import type { ConfigInputs } from './config-inputs.js';
-import { anytimeCurve, evaluateMembers, selectAndEvaluate, type Labels } from './evaluate-pool.js';
+import { anytimeCurve, evaluateMembers, selectAndEvaluate, type RunLabels } from './evaluate-pool.js';
 import { planMethod } from './methods.js';
 import { toPoolMember, type MethodPool, type PoolMember } from './pool.js';
 import type { SearchProgress } from './progress.js';
@@ -53,7 +53,7 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
   const history = options.resume ? readJournal(run.journalPath, { repair: true }) : undefined;
   const journal = new Journal(run.journalPath);
   const started = Date.now();
-  const labels: Labels = {
+  const labels: RunLabels = {
     validation: dataset.validation.labels,
     test: dataset.test.labels,
     numClasses: dataset.numClasses,
@@ -168,7 +168,7 @@ export function earlierSeconds(history: JournalEvent[]): number {
 }
 
 /** The true labels, stored with the run so that its predictions can be scored without the data set. */
-function writeLabels(run: RunFolder, labels: Labels): void {
+function writeLabels(run: RunFolder, labels: RunLabels): void {
   const dir = join(run.dir, 'labels');
   mkdirSync(dir, { recursive: true });
   for (const split of ['validation', 'test'] as const) {
@@ -177,7 +177,7 @@ function writeLabels(run: RunFolder, labels: Labels): void {
 }
 
 /** On resume, the data must be the data the run started with. */
-function checkLabels(run: RunFolder, labels: Labels): void {
+function checkLabels(run: RunFolder, labels: RunLabels): void {
   for (const split of ['validation', 'test'] as const) {
     const path = join(run.dir, 'labels', `${split}.npy`);
     const stored = asLabels(readNpy(path), labels.numClasses, path);
@@ -189,7 +189,7 @@ function checkLabels(run: RunFolder, labels: Labels): void {
 }
 
 /** A finished member read back from its folder, or undefined when its files are incomplete. */
-function readMember(run: RunFolder, method: string, trial: Trial, severities: number[], labels: Labels): PoolMember | undefined {
+function readMember(run: RunFolder, method: string, trial: Trial, severities: number[], labels: RunLabels): PoolMember | undefined {
   const files = readMemberFiles(run.memberDir(method, trial.id), severities, {
     validation: labels.validation.length,
     test: labels.test.length,

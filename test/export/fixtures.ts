@@ -14,7 +14,7 @@ import { evaluateEnsemble } from '../../src/evaluate/ensemble-metrics.js';
 import { testLabelsPath, testPredictionsPath } from '../../src/report/run-files.js';
 import { resolveConfig, type NesConfig } from '../../src/run/config.js';
 import { createRun } from '../../src/run/run-folder.js';
-import { anytimeCurve, evaluateMembers, selectAndEvaluate, type Labels } from '../../src/search/evaluate-pool.js';
+import { anytimeCurve, evaluateMembers, selectAndEvaluate, type RunLabels } from '../../src/search/evaluate-pool.js';
 import type { MethodPool, PoolMember } from '../../src/search/pool.js';
 import { buildResults, type SearchResults } from '../../src/search/results.js';
 import { genotypeId } from '../../src/space/id.js';
@@ -81,7 +81,7 @@ export async function buildFixtureRun(options: FixtureOptions): Promise<FixtureR
   });
   const run = createRun(options.runsDir, config, options.id ?? 'fixture-run');
   const space = loadSpace('darts');
-  const labels: Labels = { validation: dataset.validation.labels, test: dataset.test.labels, numClasses: dataset.numClasses };
+  const labels: RunLabels = { validation: dataset.validation.labels, test: dataset.test.labels, numClasses: dataset.numClasses };
   const shiftedTest = new Map(severities.map((s) => [s, withNoise(dataset.test, s)]));
 
   const pools: { pool: MethodPool; selection: NesConfig['selection']['method'] }[] = [];

@@ -51,17 +51,17 @@ export interface RedisWorkerOptions {
 
 interface Workspace {
   key: string;
-  pool: Piscina;
+  threads: Piscina;
   fingerprint: string;
   active: number;
 }
 
-/** At most this many data sets (and their thread pools) are kept per process. */
+/** At most this many data sets (and their training threads) are kept per process. */
 const MAX_WORKSPACES = 2;
 
 /**
  * The worker side of the Redis executor: BullMQ workers on one or several run queues, training
- * each job in a piscina thread pool built for the job's data set (rebuilt here from the job's
+ * each job on piscina threads built for the job's data set (rebuilt here from the job's
  * DatasetReference once, checked against its fingerprint, and cached).
  */
 export class RedisTrainingWorker {
@@ -177,7 +177,7 @@ export class RedisTrainingWorker {
     const timer = setTimeout(() => abort.abort(), timeoutMs);
     try {
       const task: ThreadTask = { task: job.data.task, progress: port2 };
-      return (await workspace.pool.run(task, { transferList: [port2], signal: abort.signal })) as TrainJobResult;
+      return (await workspace.threads.run(task, { transferList: [port2], signal: abort.signal })) as TrainJobResult;
     } catch (error) {
       // A timeout fails the job without a retry, like the local farm's.
       if (abort.signal.aborted) throw new UnrecoverableError(`timed out after ${timeoutMs / 1000} s`);
@@ -188,7 +188,7 @@ export class RedisTrainingWorker {
     }
   }
 
-  /** The thread pool (and data) for a job's data set and engine: built once, reused by later jobs. */
+  /** The training threads (and data) for a job's data set and engine: built once, reused by later jobs. */
   private async workspaceFor(data: TrainJobData): Promise<Workspace> {
     const engine = this.options.engine ?? data.engine;
     const { fingerprint: _fingerprint, ...reference } = data.dataset;
@@ -226,7 +226,7 @@ export class RedisTrainingWorker {
       `worker: data ${reference.dataset.name} (${built.data.train.count} train images, severities ${reference.shift.severities.join(',')}) ready in ${((Date.now() - started) / 1000).toFixed(1)} s; engine ${engine}`,
     );
     const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-    const pool = new Piscina({
+    const threads = new Piscina({
       filename: new URL(`./train-thread${extension}`, import.meta.url).href,
       minThreads: this.concurrency,
       maxThreads: this.concurrency,
@@ -234,7 +234,7 @@ export class RedisTrainingWorker {
       idleTimeout: Number.POSITIVE_INFINITY,
       workerData: { engine, data: built.data },
     });
-    return { key, pool, fingerprint: built.fingerprint, active: 0 };
+    return { key, threads, fingerprint: built.fingerprint, active: 0 };
   }
 
   private async evictIdle(): Promise<void> {
@@ -244,7 +244,7 @@ export class RedisTrainingWorker {
       const workspace = await promise.catch(() => undefined);
       if (workspace && workspace.active === 0) {
         this.workspaces.delete(key);
-        await workspace.pool.destroy();
+        await workspace.threads.destroy();
       }
     }
   }
@@ -260,7 +260,7 @@ export class RedisTrainingWorker {
       this.workers.clear();
       for (const promise of this.workspaces.values()) {
         const workspace = await promise.catch(() => undefined);
-        await workspace?.pool.destroy();
+        await workspace?.threads.destroy();
       }
       this.workspaces.clear();
       await this.registry?.close().catch(() => {});
@@ -276,11 +276,11 @@ async function buildDataInThread(
   testDataDir: string | undefined,
 ): Promise<{ data: WorkerDataSets; fingerprint: string }> {
   const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const pool = new Piscina({ filename: new URL(`./data-thread${extension}`, import.meta.url).href, minThreads: 0, maxThreads: 1 });
+  const thread = new Piscina({ filename: new URL(`./data-thread${extension}`, import.meta.url).href, minThreads: 0, maxThreads: 1 });
   try {
-    return (await pool.run({ reference, dataDir, testDataDir })) as { data: WorkerDataSets; fingerprint: string };
+    return (await thread.run({ reference, dataDir, testDataDir })) as { data: WorkerDataSets; fingerprint: string };
   } finally {
-    await pool.destroy();
+    await thread.destroy();
   }
 }
 
