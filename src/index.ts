@@ -46,7 +46,13 @@ export { DataFormatError } from './data/errors.js';
 export type { DatasetSplits, LabelledImages, Normalization } from './data/types.js';
 
 // Search spaces and genotypes.
-export { loadSpace, listSpaces, sampleGenotype, mutate, genotypeId, toDag, validateGenotype, loadNamedGenotype } from './space/index.js';
+export { loadSpace, listSpaces } from './space/load.js';
+export { sampleGenotype } from './space/sample.js';
+export { mutate } from './space/mutate.js';
+export { genotypeId } from './space/id.js';
+export { toDag } from './space/dag.js';
+export { validateGenotype } from './space/validate.js';
+export { loadNamedGenotype } from './space/named.js';
 export type { Genotype, DartsGenotype, Nb201Genotype, SearchSpace, MacroConfig } from './space/types.js';
 export { createRng, type Rng } from './util/rng.js';
 

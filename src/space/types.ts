@@ -1,6 +1,19 @@
 /**
  * Genotype types shared by every stage. A genotype is plain JSON (what the journal, the farm and
  * exports carry); `space/dag.ts` turns it into a @dagrejs/graphlib DAG when a graph view is needed.
+ *
+ * Genotype JSON format:
+ *
+ * DARTS — `{ "space": "darts", "normal": Cell, "reduce": Cell }`. A Cell lists the intermediate
+ * nodes in order (4 in the DARTS space); each node is an array of its incoming edges (2), each edge
+ * `{ "op": <op name>, "input": <state> }`. States: 0 = c_{k-2}, 1 = c_{k-1}, node j is state j+2,
+ * so node j may read states 0..j+1. The two inputs of a node are different states; the edges of a
+ * node are summed, so their order does not matter (genotypeId ignores it). The cell output is the
+ * concatenation of all intermediate nodes. Example node: `[{"op":"sep_conv_3x3","input":0},
+ * {"op":"skip_connect","input":2}]`.
+ *
+ * NB201 — `{ "space": "nb201", "edges": [6 op names] }` for the edges 1←0, 2←0, 2←1, 3←0, 3←1,
+ * 3←2 of a 4-node cell; node 0 is the cell input, node 3 its output, "none" removes an edge.
  */
 
 /** One incoming edge of a DARTS cell node: the op applied to an earlier state. */
