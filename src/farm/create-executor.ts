@@ -1,4 +1,5 @@
 import type { NesConfig } from '../run/config.js';
+import type { EngineChoice } from '../util/engine-names.js';
 import type { ExecutorOptions, TrainingExecutor } from './executor.js';
 import { TrainingFarm } from './farm.js';
 import { datasetReference } from './redis/protocol.js';
@@ -53,6 +54,6 @@ export async function createExecutor(execution: ExecutionSettings, request: Exec
  * measured on a real GPU (`--workers N` shares the device among N threads). The JavaScript
  * engines (wasm, cpu) are single-threaded: one worker per core.
  */
-export function defaultLocalWorkers(engine: string): number | undefined {
+export function defaultLocalWorkers(engine: EngineChoice): number | undefined {
   return engine === 'tfjs-node' || engine === 'tfjs-node-gpu' || engine === 'webgpu' ? 1 : undefined;
 }

@@ -1,3 +1,4 @@
+import type { EngineChoice } from '../util/engine-names.js';
 import type { TrainTask, TrainOutcome, TrainProgress, WorkerDataSets } from './types.js';
 
 export type ExecutorResult =
@@ -17,7 +18,8 @@ export interface TrainingExecutor {
 }
 
 export interface ExecutorOptions {
-  engine: string;
+  /** The engine the trainings use; 'auto' only towards Redis workers, which each pick their own. */
+  engine: EngineChoice;
   data: WorkerDataSets;
   maxAttempts: number;
   taskTimeoutMs: number;

@@ -3,12 +3,12 @@
  * received (as SharedArrayBuffer views, not copies) once per thread, never per task.
  */
 import { BroadcastChannel, workerData } from 'node:worker_threads';
-import { initEngine, type EngineName } from '../train/engine.js';
+import { initEngine, type EngineChoice } from '../train/engine.js';
 import { writeMemberFiles } from './member-files.js';
 import { trainMember } from './train-member.js';
 import type { TrainOutcome, TrainTask, WorkerDataSets } from './types.js';
 
-const { engine, data } = workerData as { engine: EngineName | 'auto'; data: WorkerDataSets };
+const { engine, data } = workerData as { engine: EngineChoice; data: WorkerDataSets };
 let engineReady: Promise<unknown> | undefined;
 const channels = new Map<string, BroadcastChannel>();
 

@@ -4,12 +4,13 @@ import { availableParallelism } from 'node:os';
 import { createExecutor } from '../../src/farm/create-executor.js';
 import { resolveConfig } from '../../src/run/config.js';
 import type { WorkerDataSets } from '../../src/farm/types.js';
+import type { EngineChoice } from '../../src/util/engine-names.js';
 import { blankImages } from '../helpers/blank-images.js';
 
 const images = blankImages(1);
 const data: WorkerDataSets = { train: images, numClasses: 2, normalization: { mean: [0], std: [1] }, validation: { 0: images }, test: { 0: images } };
 const config = resolveConfig({});
-const options = (engine: string) => ({ runId: 'r', engine, data, recipe: { dataset: config.dataset, seed: 0, shift: config.shift } });
+const options = (engine: EngineChoice) => ({ runId: 'r', engine, data, recipe: { dataset: config.dataset, seed: 0, shift: config.shift } });
 
 test('the local farm runs one training per core on JavaScript engines, one at a time on native TensorFlow', async () => {
   for (const [engine, expected] of [['wasm', availableParallelism()], ['cpu', availableParallelism()], ['tfjs-node', 1], ['tfjs-node-gpu', 1]] as const) {

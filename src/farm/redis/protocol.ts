@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { SerializedModel } from '../../train/model-io.js';
+import type { EngineChoice } from '../../util/engine-names.js';
 import type { ProbsBySeverity, TrainProgress, TrainTask, WorkerDataSets } from '../types.js';
 import type { WorkerDataRecipe } from '../worker-data.js';
 
@@ -82,7 +83,7 @@ export interface TrainJobData {
   task: Omit<TrainTask, 'memberDir' | 'progressChannel'>;
   dataset: DatasetReference;
   /** The coordinator's engine; a worker uses it unless started with --backend. */
-  engine: string;
+  engine: EngineChoice;
   /** A training running longer fails the job (no retry), like the local farm's timeout. */
   taskTimeoutMs: number;
 }

@@ -4,12 +4,12 @@
  * initialised and the data sets received (SharedArrayBuffer views, not copies) once per thread.
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { initEngine, type EngineName } from '../../train/engine.js';
+import { initEngine, type EngineChoice } from '../../train/engine.js';
 import { trainMember } from '../train-member.js';
 import type { WorkerDataSets } from '../types.js';
 import { encodeMember, MEMBER_FORMAT, type TrainJobData, type TrainJobResult } from './protocol.js';
 
-const { engine, data } = workerData as { engine: EngineName | 'auto'; data: WorkerDataSets };
+const { engine, data } = workerData as { engine: EngineChoice; data: WorkerDataSets };
 let engineReady: Promise<unknown> | undefined;
 
 export interface ThreadTask {

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { RedisConnection, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Piscina } from 'piscina';
+import type { EngineChoice } from '../../util/engine-names.js';
 import type { WorkerDataSets, TrainProgress } from '../types.js';
 import {
   DEFAULT_PREFIX,
@@ -26,7 +27,7 @@ export interface RedisWorkerOptions {
   /** Trainings at a time in this process, each in its own thread. Default 1. */
   concurrency?: number;
   /** Engine to train with; default the coordinator's (named in each job). "auto" picks the best here. */
-  engine?: string;
+  engine?: EngineChoice;
   /** Where the Fashion-MNIST or CIFAR files are on this machine (overrides the coordinator's dataDir). */
   dataDir?: string;
   /** Where the CIFAR-10-C / CIFAR-100-C folder is on this machine (overrides the coordinator's shift.testDataDir). */
@@ -204,7 +205,7 @@ export class RedisTrainingWorker {
     return workspace;
   }
 
-  private async buildWorkspace(key: string, reference: DatasetReference, engine: string): Promise<Workspace> {
+  private async buildWorkspace(key: string, reference: DatasetReference, engine: EngineChoice): Promise<Workspace> {
     const dataDir = this.options.dataDir ?? (reference.dataset.name !== 'npy' ? reference.dataset.dataDir : undefined);
     const started = Date.now();
     let built: { data: WorkerDataSets; fingerprint: string };
