@@ -43,6 +43,14 @@ export class WorkEstimate {
     return this.done;
   }
 
+  get networks(): number {
+    return this.total;
+  }
+
+  elapsedSeconds(now = Date.now()): number {
+    return (now - this.started) / 1000;
+  }
+
   /** Seconds left, or undefined before any progress. */
   etaSeconds(now = Date.now()): number | undefined {
     let progress = this.done;
@@ -121,13 +129,9 @@ export function createProgress(options: { quiet?: boolean } = {}): SearchProgres
 
 function plainProgress(quiet: boolean): SearchProgress {
   const estimate = new WorkEstimate();
-  let total = 0;
-  let started = Date.now();
   return {
     methodStarted(method, count) {
-      total = count;
-      started = Date.now();
-      estimate.restart(count, started);
+      estimate.restart(count);
       console.log(`${method}: training ${count} networks`);
     },
     epoch(progress) {
@@ -143,9 +147,8 @@ function plainProgress(quiet: boolean): SearchProgress {
     trialDone(method, trialId, summary) {
       estimate.finish(method, trialId);
       const done = estimate.finished;
-      const elapsed = (Date.now() - started) / 1000;
-      const eta = done < total ? `, ${formatEta(estimate.etaSeconds())}` : '';
-      console.log(`[${done}/${total}, ${elapsed.toFixed(0)} s${eta}] ${summary}`);
+      const eta = done < estimate.networks ? `, ${formatEta(estimate.etaSeconds())}` : '';
+      console.log(`[${done}/${estimate.networks}, ${estimate.elapsedSeconds().toFixed(0)} s${eta}] ${summary}`);
     },
     log(line) {
       console.log(line);

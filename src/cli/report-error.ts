@@ -1,5 +1,8 @@
 import { ConfigError } from '../run/config.js';
+import { basename, dirname, join } from 'node:path';
+import { parseTemporaryName } from '../util/atomic-write.js';
 import { NesInputError } from '../util/errors.js';
+import { FILE_SYSTEM_PROBLEMS } from '../util/file-system-errors.js';
 
 /**
  * Prints an error the way a user should see it and returns the process exit code: an error caused
@@ -35,22 +38,20 @@ export function reportError(error: unknown): number {
  * What the machine refuses, not a bug in nes (issue 19, item 3): a read-only or full file system,
  * missing permissions, a missing folder. One line naming the path and what to do.
  */
-const FILE_SYSTEM_ERRORS: Record<string, string> = {
-  EROFS: 'the file system is read-only; write the run elsewhere (--runs-dir) or remount it writable',
-  EACCES: 'permission denied; check who owns it, or use another folder (--runs-dir)',
-  EPERM: 'operation not permitted; check who owns it, or use another folder (--runs-dir)',
-  ENOSPC: 'no space left on the device; free some space, then run the same command again (a search: nes search --resume)',
-  EDQUOT: 'disk quota exceeded; free some space, then run the same command again (a search: nes search --resume)',
-  ENOENT: 'no such file or folder',
-  ENOTDIR: 'a part of the path is a file, not a folder',
-  EISDIR: 'it is a folder, a file was expected',
+const FIXES: Record<string, string> = {
+  EROFS: '; write the run elsewhere (--runs-dir) or remount it writable',
+  EACCES: '; check who owns it, or use another folder (--runs-dir)',
+  EPERM: '; check who owns it, or use another folder (--runs-dir)',
+  ENOSPC: '; free some space, then run the same command again (a search: nes search --resume)',
+  EDQUOT: '; free some space, then run the same command again (a search: nes search --resume)',
 };
 
 export function fileSystemProblem(error: unknown): string | undefined {
   const { code, path, syscall, dest } = (error ?? {}) as NodeJS.ErrnoException & { dest?: string };
-  if (typeof code !== 'string' || typeof path !== 'string' || !(code in FILE_SYSTEM_ERRORS)) return undefined;
+  if (typeof code !== 'string' || typeof path !== 'string' || !(code in FILE_SYSTEM_PROBLEMS)) return undefined;
   // An atomic write fails on its temporary file or on the rename to the target: name the target.
-  const target = dest ?? path.replace(/\/\.([^/]+)\.\d+\.\d+\.tmp$/, '/$1');
+  const temporary = parseTemporaryName(basename(path));
+  const target = dest ?? (temporary ? join(dirname(path), temporary.target) : path);
   const action = syscall === undefined ? 'access' : ['write', 'rename', 'mkdir', 'mkdtemp', 'fsync'].includes(syscall) ? 'write' : syscall;
-  return `cannot ${action} ${target}: ${FILE_SYSTEM_ERRORS[code]} (${code})`;
+  return `cannot ${action} ${target}: ${FILE_SYSTEM_PROBLEMS[code]}${FIXES[code] ?? ''} (${code})`;
 }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { NesInputError } from '../util/errors.js';
+import { FILE_SYSTEM_PROBLEMS, STORAGE_CODES } from '../util/file-system-errors.js';
 
 /**
  * The machine cannot store a member (disk full, quota, read-only): retrying cannot help, and
@@ -10,20 +11,16 @@ export class StorageError extends NesInputError {
   override name = 'StorageError';
 }
 
-const STORAGE_CODES: Record<string, string> = {
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'disk quota exceeded',
-  EROFS: 'the file system is read-only',
-};
 
 /** A StorageError for an error of a member's write, or undefined for any other error. */
 export function storageError(error: unknown, memberDir: string): StorageError | undefined {
   // Errors cross the worker-thread boundary without their `code`; the message keeps it.
-  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? /\b(ENOSPC|EDQUOT|EROFS)\b/.exec(String((error as Error | undefined)?.message ?? error))?.[1];
-  if (code === undefined || !(code in STORAGE_CODES)) return undefined;
+  const text = String((error as Error | undefined)?.message ?? error);
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? STORAGE_CODES.find((c) => new RegExp(`\\b${c}\\b`).test(text));
+  if (code === undefined || !(STORAGE_CODES as readonly string[]).includes(code)) return undefined;
   // memberDir is <run>/members/<method>/<trial>.
   const runDir = resolve(memberDir, '..', '..', '..');
   return new StorageError(
-    `cannot write ${memberDir}: ${STORAGE_CODES[code]} (${code}); the search stopped and nothing finished is lost: make room (or fix the folder), then go on with: nes search --resume ${runDir}`,
+    `cannot write ${memberDir}: ${FILE_SYSTEM_PROBLEMS[code]} (${code}); the search stopped and nothing finished is lost: make room (or fix the folder), then go on with: nes search --resume ${runDir}`,
   );
 }

@@ -4,11 +4,11 @@
  * Both carry the writer's pid; a leftover is provably stale when that process no longer exists
  * (issue 19, item 13). A pid that was reused only keeps a leftover longer, never removes a live one.
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
+import { parseTemporaryName } from '../util/atomic-write.js';
 
 const CREATING = /^\..+\.creating-(\d+)-/;
-const TEMPORARY = /^\..+\.(\d+)\.\d+\.tmp$/;
 
 function processExists(pid: number): boolean {
   if (pid === process.pid) return true;
@@ -21,41 +21,40 @@ function processExists(pid: number): boolean {
   }
 }
 
-function staleEntries(dir: string, pattern: RegExp): string[] {
-  let names: string[];
+function entriesOf(dir: string): Dirent[] {
   try {
-    names = readdirSync(dir);
+    return readdirSync(dir, { withFileTypes: true });
   } catch {
     return [];
   }
-  return names.filter((name) => {
-    const pid = pattern.exec(name)?.[1];
-    return pid !== undefined && !processExists(Number(pid));
-  });
 }
+
+const stale = (pid: number | undefined) => pid !== undefined && !processExists(pid);
 
 /** Removes run folders whose creation was cut short in `runsDir`; returns their names. */
 export function removeStaleCreations(runsDir: string): string[] {
-  const stale = staleEntries(runsDir, CREATING);
-  for (const name of stale) rmSync(join(runsDir, name), { recursive: true, force: true });
-  return stale;
+  const names = entriesOf(runsDir)
+    .map((entry) => entry.name)
+    .filter((name) => {
+      const pid = CREATING.exec(name)?.[1];
+      return stale(pid === undefined ? undefined : Number(pid));
+    });
+  for (const name of names) rmSync(join(runsDir, name), { recursive: true, force: true });
+  return names;
 }
 
 /** Removes stale temporary files anywhere in a run folder; returns their paths. */
 export function removeStaleTemporaries(runDir: string): string[] {
   const removed: string[] = [];
   const walk = (dir: string) => {
-    for (const name of staleEntries(dir, TEMPORARY)) {
-      rmSync(join(dir, name), { force: true });
-      removed.push(join(dir, name));
+    for (const entry of entriesOf(dir)) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (stale(parseTemporaryName(entry.name)?.pid)) {
+        rmSync(path, { force: true });
+        removed.push(path);
+      }
     }
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) if (entry.isDirectory()) walk(join(dir, entry.name));
   };
   walk(runDir);
   return removed;

@@ -3,6 +3,15 @@ import { basename, dirname, join } from 'node:path';
 
 let temporaryCounter = 0;
 
+/** `.<name>.<pid>.<n>.tmp`: the writer's pid tells later readers whether a leftover is stale. */
+const TEMPORARY_NAME = /^\.(.+)\.(\d+)\.\d+\.tmp$/;
+
+/** For a temporary file name of writeFileAtomic: the file it was written for and the writer's pid. */
+export function parseTemporaryName(name: string): { target: string; pid: number } | undefined {
+  const match = TEMPORARY_NAME.exec(name);
+  return match ? { target: match[1]!, pid: Number(match[2]) } : undefined;
+}
+
 /**
  * Writes a file so that readers (and a crash) only ever see the old or the complete new content:
  * a temporary file in the same folder, fsync, then rename over the target (atomic within one file
