@@ -1,6 +1,7 @@
+import { trueClassProbabilities } from '../ensemble/forward-select.js';
 import { nll } from '../evaluate/metrics.js';
 import type { ProbsBySeverity } from '../farm/types.js';
-import type { Trial } from '../optimizers/types.js';
+import type { Trial, TrialResult } from '../optimizers/types.js';
 import { genotypeId } from '../space/id.js';
 import type { Genotype } from '../space/types.js';
 
@@ -51,5 +52,26 @@ export function toPoolMember(
     seconds: trained.seconds,
     predictSeconds: trained.predictSeconds,
     lossCurve: trained.lossCurve,
+  };
+}
+
+/** What scoring a member's validation predictions needs. */
+export interface MemberLabels {
+  validation: Uint8Array;
+  numClasses: number;
+}
+
+/** What the optimizer is told when a trial settles: a failure, or the member's true-class probabilities. */
+export function trialResult(settled: { member?: PoolMember; failure?: FailedTrial }, labels: MemberLabels): TrialResult {
+  if (!settled.member) return { status: 'failed', reason: settled.failure!.reason };
+  return {
+    status: 'finished',
+    validationTrueClassProbs: new Map(
+      Object.entries(settled.member.validationProbs).map(([severity, probs]) => [
+        Number(severity),
+        trueClassProbabilities(probs, labels.validation, labels.numClasses),
+      ]),
+    ),
+    validationNll: settled.member.validationNll,
   };
 }

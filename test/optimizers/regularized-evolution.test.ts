@@ -5,7 +5,9 @@ import { RegularizedEvolution, type RegularizedEvolutionOptions } from '../../sr
 import type { Trial, TrialResult } from '../../src/optimizers/types.js';
 import { loadSpace } from '../../src/space/load.js';
 import { validateGenotype } from '../../src/space/validate.js';
-import { runFakeFarm, type FarmEvent } from './fake-farm.js';
+import { createRng } from '../../src/util/rng.js';
+import { fakeExecutor, type FakeOutcomes } from '../helpers/fake-executor.js';
+import { recorded, scheduleMethod, type OptimizerCall } from '../helpers/scheduled-method.js';
 
 const darts = loadSpace('darts');
 const nb201 = loadSpace('nb201');
@@ -15,21 +17,31 @@ const finished = (probs: number[]): TrialResult => ({
   validationNll: 0,
 });
 
-test('population stays within P, drops the oldest, and parents come from the ForwardSelect candidates', () => {
+/** Schedules `search` on a fake executor whose results arrive in seeded random order. */
+async function scheduleRandomly(search: RegularizedEvolution, workers: number, seed: string, outcomes: FakeOutcomes, onCall?: (call: OptimizerCall) => void): Promise<OptimizerCall[]> {
+  const rng = createRng(seed);
+  const { optimizer, calls } = recorded(search, onCall);
+  await scheduleMethod(optimizer, fakeExecutor(workers, outcomes, (running) => rng.choice(running)), { outcomes });
+  return calls;
+}
+
+test('population stays within P, drops the oldest, and parents come from the ForwardSelect candidates', async () => {
   const options: RegularizedEvolutionOptions = { space: darts, budget: 60, seed: 'semantics', populationSize: 6, parentCandidates: 3, severities: [0, 3] };
   const search = new RegularizedEvolution(options);
   // Independent model of the population: finished trials in report order, the last P kept.
   const model: { id: number; result: Extract<TrialResult, { status: 'finished' }> }[] = [];
   let mutations = 0;
-  const events = runFakeFarm(search, { workers: 3, seed: 'farm', severities: [0, 3], failureRate: 0.15 }, (event: FarmEvent) => {
-    if (event.kind === 'tell' && event.result!.status === 'finished') {
-      model.push({ id: event.trial!.id, result: event.result! as Extract<TrialResult, { status: 'finished' }> });
+  const outcomes = { points: 20, classes: 3, severities: [0, 3], failureRate: 0.15 };
+  const calls = await scheduleRandomly(search, 3, 'farm', outcomes, (call) => {
+    if ('tell' in call) {
+      const [trial, result] = call.tell;
+      if (result.status === 'finished') model.push({ id: trial.id, result });
       if (model.length > 6) model.shift();
+      assert.deepEqual(search.populationIds(), model.map((m) => m.id));
     }
-    if (event.kind === 'tell') assert.deepEqual(search.populationIds(), model.map((m) => m.id));
     assert.ok(search.populationIds().length <= 6);
-    if (event.kind !== 'ask' || event.wait) return;
-    const trial = event.trial!;
+    if (!('ask' in call) || call.ask === null || call.ask === 'wait') return;
+    const trial = call.ask;
     assert.deepEqual(validateGenotype(darts, trial.genotype), []);
     if (trial.id < 6) {
       assert.equal(trial.origin.source, 'random');
@@ -46,9 +58,10 @@ test('population stays within P, drops the oldest, and parents come from the For
     assert.deepEqual(origin.candidates, expected);
     assert.ok(origin.candidates.includes(origin.parent), 'parent must be one of the m selected');
   });
-  const asked = events.filter((e) => e.kind === 'ask' && !e.wait).map((e) => e.trial!.id);
+  const asked = calls.flatMap((call) => ('ask' in call && call.ask !== null && call.ask !== 'wait' ? [call.ask.id] : []));
   assert.deepEqual(asked, Array.from({ length: 60 }, (_, i) => i));
   assert.equal(mutations, 54);
+  assert.ok(model.length > 0 && calls.some((call) => 'tell' in call && call.tell[1].status === 'failed'), 'some trials fail, some join');
   assert.equal(search.ask(), null);
 });
 
@@ -75,13 +88,14 @@ test('a result missing a selection severity is rejected before it changes anythi
   assert.deepEqual(search.populationIds(), []);
 });
 
-test('same seed and same tells give the same proposals', () => {
+test('same seed and same tells give the same proposals', async () => {
   const options: RegularizedEvolutionOptions = { space: darts, budget: 40, seed: 'determinism', populationSize: 5, parentCandidates: 3 };
-  const farm = { workers: 2, seed: 'farm-d', severities: [0], failureRate: 0.1 };
-  const proposals = (events: FarmEvent[]) => events.filter((e) => e.kind === 'ask').map((e) => (e.wait ? 'wait' : e.trial));
-  const reference = runFakeFarm(new RegularizedEvolution(options), farm);
-  assert.deepEqual(proposals(runFakeFarm(new RegularizedEvolution(options), farm)), proposals(reference));
-  assert.notDeepEqual(proposals(runFakeFarm(new RegularizedEvolution({ ...options, seed: 'other' }), farm)), proposals(reference));
+  const outcomes = { points: 20, classes: 3, severities: [0], failureRate: 0.1 };
+  const proposals = (calls: OptimizerCall[]) => calls.flatMap((call) => ('ask' in call ? [call.ask] : []));
+  const farm = (search: RegularizedEvolution) => scheduleRandomly(search, 2, 'farm-d', outcomes);
+  const reference = await farm(new RegularizedEvolution(options));
+  assert.deepEqual(proposals(await farm(new RegularizedEvolution(options))), proposals(reference));
+  assert.notDeepEqual(proposals(await farm(new RegularizedEvolution({ ...options, seed: 'other' }))), proposals(reference));
   // Resuming relies on this: a fresh optimizer told the same asks and tells proposes the same.
   // test/search/journal-replay.test.ts checks it through the journal replay of a resumed run.
 });

@@ -1,0 +1,99 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { asLabels, readNpy, writeNpy } from '../data/npy.js';
+import type { DatasetSplits } from '../data/types.js';
+import type { NesConfig } from '../run/config.js';
+import { Journal, type JournalEvent } from '../run/journal.js';
+import { JournalError, readJournal } from '../run/journal-reader.js';
+import { removeStaleTemporaries } from '../run/leftovers.js';
+import { createRun, type RunFolder } from '../run/run-folder.js';
+import type { MacroConfig, SearchSpace } from '../space/types.js';
+import type { RunLabels } from './evaluate-pool.js';
+import { storedRunConfig } from './stored-config.js';
+
+/** A run folder ready for training: created, or reopened with the journal of what it did before. */
+export interface OpenedSearch {
+  run: RunFolder;
+  journal: Journal;
+  /** On resume: every journaled event before the stop. Undefined for a new run. */
+  history?: JournalEvent[];
+  labels: RunLabels;
+  /** The macro settings the networks are built with (resolved for the space and data set). */
+  macro: MacroConfig;
+}
+
+/**
+ * Step one of a search: creates the run folder (config.json, empty journal), or reopens `resume`
+ * and reads its journal (a half-written last line is cut off first). keepLabels finishes it.
+ */
+export function openSearch(options: {
+  config: NesConfig;
+  space: SearchSpace;
+  dataset: DatasetSplits;
+  runsDir: string;
+  runId?: string;
+  resume?: RunFolder;
+  /** Called once the run folder exists, before its journal is read. */
+  onRunOpened?: (run: RunFolder) => void;
+}): OpenedSearch {
+  const { dataset, resume } = options;
+  const stored = storedRunConfig(options.config, options.space);
+  const run = resume ?? createRun(options.runsDir, stored, options.runId);
+  // Temporary files of writes a kill cut short (their writer is gone) would stay forever.
+  if (resume) removeStaleTemporaries(run.dir);
+  options.onRunOpened?.(run);
+  const history = resume ? readJournal(run.journalPath, { repair: true }) : undefined;
+  const journal = new Journal(run.journalPath);
+  const labels: RunLabels = { validation: dataset.validation.labels, test: dataset.test.labels, numClasses: dataset.numClasses };
+  return { run, journal, history, labels, macro: stored.macro as MacroConfig };
+}
+
+/**
+ * Seconds the run had already spent before this resume: each part lasts from its run-started or
+ * run-resumed event to the last event written before the next part began.
+ */
+export function earlierSeconds(history: JournalEvent[]): number {
+  let total = 0;
+  let partStart: number | undefined;
+  let last: number | undefined;
+  for (const event of history) {
+    const time = Date.parse(event.time);
+    if (event.event === 'run-started' || event.event === 'run-resumed') {
+      if (partStart !== undefined && last !== undefined) total += (last - partStart) / 1000;
+      partStart = time;
+    }
+    last = time;
+  }
+  if (partStart !== undefined && last !== undefined) total += (last - partStart) / 1000;
+  return total;
+}
+
+/**
+ * Stores the true labels with the run, or on resume checks that the data loaded now has the labels
+ * the run started with (a run that crashed before writing its labels writes them on resume).
+ */
+export function keepLabels({ run, history, labels }: OpenedSearch): void {
+  if (history && existsSync(join(run.dir, 'labels', 'test.npy'))) checkLabels(run, labels);
+  else writeLabels(run, labels);
+}
+
+/** The true labels, stored with the run so that its predictions can be scored without the data set. */
+function writeLabels(run: RunFolder, labels: RunLabels): void {
+  const dir = join(run.dir, 'labels');
+  mkdirSync(dir, { recursive: true });
+  for (const split of ['validation', 'test'] as const) {
+    writeNpy(join(dir, `${split}.npy`), { dtype: 'uint8', shape: [labels[split].length], data: labels[split] });
+  }
+}
+
+/** On resume, the data must be the data the run started with. */
+function checkLabels(run: RunFolder, labels: RunLabels): void {
+  for (const split of ['validation', 'test'] as const) {
+    const path = join(run.dir, 'labels', `${split}.npy`);
+    const stored = asLabels(readNpy(path), labels.numClasses, path);
+    const same = stored.length === labels[split].length && stored.every((label, i) => label === labels[split][i]);
+    if (!same) {
+      throw new JournalError(`${path}: the ${split} labels differ from the data loaded now; resume with the data the run started with (config.json, dataset)`);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import type { Trial } from '../optimizers/types.js';
+import type { RunFolder } from '../run/run-folder.js';
+import type { EngineName } from '../util/engine-names.js';
+import type { FailedTrial, PoolMember } from './pool.js';
+
+/** How a trial ended: a trained member, or a failure after its attempts. */
+export type SettledTrial = { trial: Trial; member: PoolMember; failure?: undefined } | { trial: Trial; failure: FailedTrial; member?: undefined };
+
+/**
+ * What a search does, in the order it does it. The search emits these and nothing else: the
+ * journal (search/journal-sink.ts) and the progress display (search/progress-sink.ts) subscribe.
+ */
+export type SearchEvent =
+  | { type: 'run-opened'; run: RunFolder }
+  | { type: 'run-started'; methods: string[]; engine: EngineName; workers: number }
+  | { type: 'run-resumed'; engine: EngineName; workers: number }
+  | { type: 'method-started'; method: string; networks: number }
+  | { type: 'proposed'; method: string; trial: Trial }
+  | { type: 'started'; method: string; trialId: number; attempt: number }
+  | { type: 'attempt-failed'; method: string; trialId: number; attempt: number; reason: string }
+  /** A trial in flight at the crash whose files turned out complete: taken instead of retrained. */
+  | { type: 'adopted'; method: string; trialId: number }
+  /** `replayed`: read back from the journal on resume, not ended now (already journaled). */
+  | { type: 'trial-settled'; method: string; settled: SettledTrial; replayed: boolean }
+  /** The trainings are over (finished, or stopped by an error): the executor is closed. */
+  | { type: 'training-stopped' }
+  | { type: 'run-finished'; seconds: number };
+
+export type SearchEventSink = (event: SearchEvent) => void;
+
+/** One sink that hands every event to each of `sinks`, in order. */
+export function fanOut(...sinks: SearchEventSink[]): SearchEventSink {
+  return (event) => {
+    for (const sink of sinks) sink(event);
+  };
+}

@@ -1,0 +1,86 @@
+import type { DatasetSplits } from '../data/types.js';
+import { createExecutor } from '../farm/create-executor.js';
+import { readMemberFiles } from '../farm/member-files.js';
+import { buildWorkerDataSets } from '../farm/worker-data.js';
+import type { Trial } from '../optimizers/types.js';
+import type { NesConfig } from '../run/config.js';
+import type { EngineName } from '../util/engine-names.js';
+import type { ConfigInputs } from './config-inputs.js';
+import type { RunLabels } from './evaluate-pool.js';
+import type { MethodHistory } from './journal-replay.js';
+import { planMethod, type MethodPlan } from './methods.js';
+import type { OpenedSearch } from './open-search.js';
+import { toPoolMember, type MethodPool, type PoolMember } from './pool.js';
+import { schedule } from './scheduler.js';
+import type { SearchEventSink } from './search-events.js';
+import type { TrainProgress } from '../farm/types.js';
+
+/** A method's trained pool and how its ensembles are to be chosen. */
+export interface TrainedMethod {
+  pool: MethodPool;
+  selection: MethodPlan['selection'];
+}
+
+/**
+ * Step two of a search: builds the workers' data sets and the executor, then schedules each
+ * configured method in turn (a method may build on the pools before it). The executor is closed
+ * whatever happens.
+ */
+export async function trainMethods(
+  opened: OpenedSearch,
+  options: {
+    config: NesConfig;
+    inputs: ConfigInputs;
+    dataset: DatasetSplits;
+    engine: EngineName;
+    sink: SearchEventSink;
+    onEpoch: (progress: TrainProgress) => void;
+  },
+): Promise<{ methods: TrainedMethod[]; workers: number }> {
+  const { config, sink } = options;
+  const { run, history, labels, macro } = opened;
+  const executor = await createExecutor(config.execution, {
+    runId: run.id,
+    engine: options.engine,
+    data: buildWorkerDataSets(options.dataset, config),
+    recipe: { dataset: config.dataset, seed: config.seed, shift: config.shift },
+    onProgress: options.onEpoch,
+  });
+  const workers = executor.concurrency;
+  if (history) sink({ type: 'run-resumed', engine: options.engine, workers });
+  else sink({ type: 'run-started', methods: config.methods, engine: options.engine, workers });
+  const methods: TrainedMethod[] = [];
+  try {
+    for (const method of config.methods) {
+      const plan = planMethod(method, config, options.inputs, methods.map((m) => m.pool));
+      sink({ type: 'method-started', method, networks: plan.networks });
+      const pool = await schedule({
+        method,
+        optimizer: plan.optimizer,
+        executor,
+        taskFor: (trial) => ({ method, trial, macro, training: config.training, memberDir: run.memberDir(method, trial.id) }),
+        labels,
+        history: history && {
+          events: history.filter((event) => 'method' in event && event.method === method),
+          readMember: (trial) => readMember(opened, method, trial, config.shift.severities),
+        },
+        sink,
+      });
+      methods.push({ pool, selection: plan.selection });
+    }
+  } finally {
+    await executor.close();
+    sink({ type: 'training-stopped' });
+  }
+  return { methods, workers };
+}
+
+/** A finished member read back from its folder, or undefined when its files are incomplete. */
+function readMember({ run, labels }: OpenedSearch, method: string, trial: Trial, severities: number[]): PoolMember | undefined {
+  const files = readMemberFiles(run.memberDir(method, trial.id), severities, shapeOf(labels));
+  return files && toPoolMember(trial, files, labels.validation, labels.numClasses);
+}
+
+function shapeOf(labels: RunLabels): { validation: number; test: number; numClasses: number } {
+  return { validation: labels.validation.length, test: labels.test.length, numClasses: labels.numClasses };
+}
