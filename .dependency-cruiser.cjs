@@ -16,12 +16,14 @@ const LAYERS = {
   ensemble: ['evaluate', 'util'],
   optimizers: ['space', 'ensemble', 'util'],
   train: ['space', 'data', 'util'],
-  run: ['space', 'data', 'optimizers', 'ensemble', 'util'], // ensemble: the selection-method vocabulary the config names
+  // run/ owns the run folder: ensemble for the selection-method vocabulary the config names,
+  // evaluate for the metric types results.json holds, train for the model files a member stores.
+  run: ['space', 'data', 'optimizers', 'ensemble', 'evaluate', 'train', 'util'],
   farm: ['train', 'run', 'shift', 'data', 'space', 'optimizers', 'util'],
   search: ['farm', 'run', 'optimizers', 'ensemble', 'evaluate', 'shift', 'data', 'space', 'util'],
-  export: ['search', 'train', 'run', 'evaluate', 'data', 'space', 'util'],
-  report: ['export', 'search', 'run', 'evaluate', 'data', 'space', 'util'],
-  compare: ['report', 'export', 'search', 'run', 'util'],
+  export: ['train', 'run', 'evaluate', 'data', 'space', 'util'],
+  report: ['export', 'search', 'run', 'evaluate', 'data', 'space', 'util'], // search: a partial report evaluates an unfinished run's pools as the search would
+  compare: ['report', 'export', 'run', 'util'],
   cli: ['compare', 'report', 'export', 'search', 'farm', 'run', 'train', 'optimizers', 'ensemble', 'evaluate', 'shift', 'data', 'space', 'util'],
 };
 

@@ -63,7 +63,7 @@ export { saveLayersModel, loadLayersModel } from './train/model-io.js';
 export { predictProbs } from './train/predict.js';
 
 // Runs and their results.
-export type { SearchResults } from './search/results.js';
-export type { EnsembleResult, MemberMetrics, SplitMetrics } from './search/evaluate-pool.js';
+export type { SearchResults } from './run/results-types.js';
+export type { EnsembleResult, MemberMetrics, SplitMetrics } from './run/results-types.js';
 /** @deprecated Renamed MemberMetrics (issue 15): the same type, results.json's pool entries. */
-export type { MemberMetrics as MemberResult } from './search/evaluate-pool.js';
+export type { MemberMetrics as MemberResult } from './run/results-types.js';

@@ -1,4 +1,4 @@
-import type { SearchResults } from '../search/results.js';
+import type { SearchResults } from '../run/results-types.js';
 
 /** The end-of-run table: each chosen ensemble and the best single member, on the test split. */
 export function printSummary(results: SearchResults): void {

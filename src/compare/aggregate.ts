@@ -1,6 +1,6 @@
 /** Aggregates repeats of one experiment (runs that differ only in the seed) into mean ± SE. */
 import { basename } from 'node:path';
-import type { SearchResults } from '../search/results.js';
+import type { SearchResults } from '../run/results-types.js';
 import { NES_VERSION } from '../version.js';
 import type { ComparedRun } from './runs.js';
 import { meanSe, type MeanSe } from './statistics.js';

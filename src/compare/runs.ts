@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readRunResults } from '../export/run-results.js';
 import type { NesConfig } from '../run/config.js';
-import type { SearchResults } from '../search/results.js';
+import type { SearchResults } from '../run/results-types.js';
 import { CompareInputError } from './errors.js';
 
 export interface ComparedRun {

@@ -1,11 +1,11 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
+import { memberModelFiles } from '../run/member-files.js';
 import { runFolder } from '../run/run-folder.js';
 import { NES_VERSION } from '../version.js';
 import { assertValidManifest } from './ensemble-schema.js';
 import { EnsembleInputError } from './errors.js';
-import { readModelFiles } from '../train/model-io.js';
 import {
   MANIFEST_FILE,
   MANIFEST_FORMAT,
@@ -95,10 +95,8 @@ export async function exportEnsemble(runDir: string, options: ExportOptions): Pr
 
 /** Copies model.json and every weight file it names, byte for byte. */
 function copyModelFolder(from: string, to: string): void {
-  const modelPath = join(from, 'model.json');
-  if (!existsSync(modelPath)) throw new EnsembleInputError(`${modelPath} not found: the member's model was not saved`);
-  const { modelJson: model } = readModelFiles(from);
+  const files = memberModelFiles(from);
+  if (!files) throw new EnsembleInputError(`${join(from, 'model.json')} not found: the member's model was not saved`);
   mkdirSync(to, { recursive: true });
-  copyFileSync(modelPath, join(to, 'model.json'));
-  for (const path of model.weightsManifest.flatMap((group) => group.paths)) copyFileSync(join(from, path), join(to, path));
+  for (const file of files) copyFileSync(join(from, file), join(to, file));
 }

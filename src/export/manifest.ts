@@ -1,6 +1,6 @@
 import type { Normalization } from '../data/types.js';
-import type { SplitMetrics, EnsembleResult } from '../search/evaluate-pool.js';
-import type { SearchResults } from '../search/results.js';
+import type { SplitMetrics, EnsembleResult } from '../run/results-types.js';
+import type { SearchResults } from '../run/results-types.js';
 import type { Genotype, MacroConfig } from '../space/types.js';
 
 /** Name of the manifest file inside an exported ensemble folder. */

@@ -1,29 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { EnsembleResult } from '../search/evaluate-pool.js';
-import type { SearchResults } from '../search/results.js';
+import { readResults } from '../run/results-file.js';
+import type { EnsembleResult, SearchResults } from '../run/results-types.js';
 import { EnsembleInputError } from './errors.js';
-import { resultsProblems } from '../run/results-schema.js';
 
-/** runs/<id>/results.json, or a clear error when the run has not finished or the folder is not a run. */
-export function readRunResults(runDir: string): SearchResults {
-  const path = join(runDir, 'results.json');
-  if (!existsSync(path)) {
-    const hint = existsSync(join(runDir, 'journal.jsonl'))
-      ? 'the run has not finished (no results.json yet)'
-      : 'this is not a nes run folder';
-    throw new EnsembleInputError(`${path} not found: ${hint}`);
-  }
-  let results: unknown;
-  try {
-    results = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new EnsembleInputError(`${path} is not valid JSON (${(error as Error).message})`);
-  }
-  const problems = resultsProblems(results);
-  if (problems.length > 0) throw new EnsembleInputError(`${path} is not a nes results file: ${problems.join('; ')}`);
-  return results as SearchResults;
-}
+/** runs/<id>/results.json, read and checked by run/ (the public API's name for it). */
+export const readRunResults = readResults;
 
 export interface EnsembleChoice {
   method?: string;

@@ -4,7 +4,7 @@
  */
 import { BroadcastChannel, workerData } from 'node:worker_threads';
 import { initEngine, type EngineChoice } from '../train/engine.js';
-import { writeMemberFiles } from './member-files.js';
+import { writeMemberFiles } from '../run/member-files.js';
 import { trainMember } from './train-member.js';
 import type { TrainOutcome, TrainTask, WorkerDataSets } from './types.js';
 

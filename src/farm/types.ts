@@ -1,6 +1,7 @@
 import type { LabelledImages, Normalization } from '../data/types.js';
 import type { Trial } from '../optimizers/types.js';
 import type { NesConfig } from '../run/config.js';
+import type { ProbsBySeverity } from '../run/member-files.js';
 import type { MacroConfig } from '../space/types.js';
 
 /** Everything a worker needs to train one candidate; the data sets are shared per worker. */
@@ -27,8 +28,8 @@ export interface WorkerDataSets {
   test: ImagesBySeverity;
 }
 
-/** Softmax predictions (N×C, row-major) per severity. */
-export type ProbsBySeverity = Record<number, Float32Array>;
+/** Defined with the member files it is stored in. */
+export type { ProbsBySeverity } from '../run/member-files.js';
 
 export type TrainOutcome =
   | {

@@ -8,8 +8,12 @@ import { toShared } from '../data/images.js';
 import type { DatasetSplits, LabelledImages } from '../data/types.js';
 import type { DatasetConfig } from '../data/configured-dataset.js';
 import type { NesConfig } from '../run/config.js';
+import type { ShiftSource } from '../run/results-types.js';
 import { corruptBatch, loadSuite, readReleasedTestShift, releasedTestKinds, type Severity } from '../shift/index.js';
 import type { ImagesBySeverity, WorkerDataSets } from './types.js';
+
+/** Defined with results.json, which records it. */
+export type { ShiftSource } from '../run/results-types.js';
 
 /** What the worker data sets are built from, besides the loaded data set: the run's seed and shift. */
 export interface WorkerDataRecipe {
@@ -20,11 +24,6 @@ export interface WorkerDataRecipe {
 }
 
 export type ShiftSettings = NesConfig['shift'];
-
-/** Where a split's shifted images come from, as results.json records it. */
-export type ShiftSource =
-  | { source: 'generated'; suite: string; kinds: string[] }
-  | { source: 'folder'; dir: string; kinds: string[] };
 
 export function shiftSources(shift: ShiftSettings): { validation: ShiftSource; test: ShiftSource } {
   const generated = (suite: string): ShiftSource => ({ source: 'generated', suite, kinds: loadSuite(suite).kinds });

@@ -1,19 +1,6 @@
 import { join } from 'node:path';
 
-/**
- * Where a run keeps what the report reads besides results.json.
- * Severity 0 predictions are the members' test.npy; shifted ones test-severity-<s>.npy beside it.
- */
-export function testPredictionsPath(memberDir: string, severity: number): string {
-  return join(memberDir, severity === 0 ? 'test.npy' : `test-severity-${severity}.npy`);
-}
-
-/** True test labels, uint8 (N,), when the run stored them; otherwise the report reloads the dataset. */
-export function testLabelsPath(runDir: string): string {
-  return join(runDir, 'labels', 'test.npy');
-}
-
-/** The single-file HTML report. */
+/** The single-file HTML report, the one file of a run folder that report/ writes (run/ owns the rest). */
 export function reportPath(runDir: string): string {
   return join(runDir, 'report.html');
 }

@@ -2,8 +2,8 @@
 import { averageProbs } from '../evaluate/metrics.js';
 import { ece, reliability } from '../evaluate/calibration.js';
 import { distinctMembers } from '../export/run-results.js';
-import type { EnsembleResult } from '../search/evaluate-pool.js';
-import type { SearchResults } from '../search/results.js';
+import type { EnsembleResult } from '../run/results-types.js';
+import type { SearchResults } from '../run/results-types.js';
 import { toDag } from '../space/dag.js';
 import { anytimeSpec, disagreementSpec, reliabilitySpec, severitySpec, type MetricRow } from './charts.js';
 import { cellGraphSvg } from './cell-graph-svg.js';

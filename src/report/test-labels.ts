@@ -1,9 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadFashionMnist } from '../data/fashion-mnist.js';
-import { asLabels, readNpy } from '../data/npy.js';
-import type { NesConfig } from '../run/config.js';
-import { testLabelsPath } from './run-files.js';
+import { readRunConfig } from '../run/run-config.js';
+import type { RunFolder } from '../run/run-folder.js';
+import { readRunLabels } from '../run/run-labels.js';
 
 export type TestLabels = { labels: Uint8Array; source: string } | { labels: undefined; reason: string };
 
@@ -11,17 +9,15 @@ export type TestLabels = { labels: Uint8Array; source: string } | { labels: unde
  * The run's true test labels: labels/test.npy when the run stored it, else the dataset named in
  * config.json loaded again. `count` (the cached predictions' length) must match.
  */
-export function loadTestLabels(runDir: string, numClasses: number, count: number): TestLabels {
-  const stored = testLabelsPath(runDir);
-  if (existsSync(stored)) {
-    const labels = asLabels(readNpy(stored), numClasses, stored);
-    return labels.length === count
-      ? { labels, source: 'labels/test.npy' }
-      : { labels: undefined, reason: `${stored} holds ${labels.length} labels, the cached predictions ${count}` };
+export function loadTestLabels(run: RunFolder, numClasses: number, count: number): TestLabels {
+  const stored = readRunLabels(run, 'test', numClasses);
+  if (stored) {
+    return stored.length === count
+      ? { labels: stored, source: 'labels/test.npy' }
+      : { labels: undefined, reason: `${run.labelsPath('test')} holds ${stored.length} labels, the cached predictions ${count}` };
   }
-  const configPath = join(runDir, 'config.json');
-  if (!existsSync(configPath)) return { labels: undefined, reason: 'no labels/test.npy and no config.json in the run' };
-  const config = JSON.parse(readFileSync(configPath, 'utf8')) as NesConfig;
+  const config = readRunConfig(run);
+  if (!config) return { labels: undefined, reason: 'no labels/test.npy and no config.json in the run' };
   if (config.dataset?.name !== 'fashion-mnist') {
     return { labels: undefined, reason: `no labels/test.npy, and dataset "${config.dataset?.name}" cannot be reloaded` };
   }

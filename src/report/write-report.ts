@@ -1,15 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { asFloat32, readNpy } from '../data/npy.js';
 import { EnsembleInputError } from '../export/errors.js';
-import { readRunResults } from '../export/run-results.js';
-import type { NesConfig } from '../run/config.js';
+import { readMemberPredictions } from '../run/member-files.js';
+import { readResults } from '../run/results-file.js';
+import type { SearchResults } from '../run/results-types.js';
+import { readRunConfig } from '../run/run-config.js';
 import { runFolder, type RunFolder } from '../run/run-folder.js';
-import type { SearchResults } from '../search/results.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { NES_VERSION } from '../version.js';
 import { escapeHtml, PAGE_STYLE } from './html.js';
-import { reportPath, testPredictionsPath } from './run-files.js';
+import { reportPath } from './run-files.js';
 import {
   anytimeSection,
   architecturesSection,
@@ -30,20 +29,17 @@ export interface ReportOptions {
 export async function writeReport(runDir: string, options: ReportOptions = {}): Promise<string> {
   const dir = resolve(runDir);
   const run = runFolder(dirname(dir), basename(dir));
-  const results = readRunResults(dir);
+  const results = readResults(dir);
   const methods = Object.keys(results.methods);
-  const config = readConfig(run.configPath);
+  const config = readRunConfig(run);
   const size = chooseSize(results, methods, options.size);
   const ctx: ReportContext = {
     results,
     methods,
     size,
     eceBins: config?.evaluation?.eceBins ?? 15,
-    labels: loadTestLabels(dir, results.dataset.numClasses, cachedTestCount(results, methods, run) ?? results.dataset.test),
-    memberPredictions(method, trialId, severity) {
-      const path = testPredictionsPath(run.memberDir(method, trialId), severity);
-      return existsSync(path) ? asFloat32(readNpy(path)) : undefined;
-    },
+    labels: loadTestLabels(run, results.dataset.numClasses, cachedTestCount(results, methods, run) ?? results.dataset.test),
+    memberPredictions: (method, trialId, severity) => readMemberPredictions(run.memberDir(method, trialId), 'test', severity)?.probs,
   };
   const sections = [
     summarySection(ctx),
@@ -58,16 +54,12 @@ export async function writeReport(runDir: string, options: ReportOptions = {}): 
   return path;
 }
 
-function readConfig(path: string): Partial<NesConfig> | undefined {
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Partial<NesConfig>) : undefined;
-}
-
 /** Points in the members' cached test predictions (the run may have used a test subset). */
 function cachedTestCount(results: SearchResults, methods: string[], run: RunFolder): number | undefined {
   for (const method of methods) {
     const member = results.methods[method]!.pool[0];
-    const path = member && testPredictionsPath(run.memberDir(method, member.trialId), 0);
-    if (path && existsSync(path)) return readNpy(path).shape[0];
+    const predictions = member && readMemberPredictions(run.memberDir(method, member.trialId), 'test', 0);
+    if (predictions) return predictions.rows;
   }
   return undefined;
 }

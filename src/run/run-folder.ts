@@ -7,11 +7,16 @@ import type { NesConfig } from './config.js';
 import { NesInputError } from '../util/errors.js';
 
 /**
- * Layout of runs/<id>/:
- *   config.json            the resolved config (every default filled in)
- *   journal.jsonl          append-only event log
- *   members/<method>/<trial>/model.json, weights.bin, validation.npy, test.npy
- *   results.json           pool, chosen ensembles and their metrics
+ * Layout of runs/<id>/, and the run/ module that reads and writes each part (no other stage
+ * builds these paths):
+ *   config.json            the resolved config (every default filled in): createRun, run-config.ts
+ *   journal.jsonl          append-only event log: journal.ts, journal-reader.ts
+ *   labels/validation.npy, labels/test.npy   the true labels: run-labels.ts
+ *   members/<method>/<trial>/   one trained member: member-files.ts (model.json, weights.bin,
+ *                          member.json, validation.npy, test.npy, <split>-severity-<s>.npy)
+ *   results.json           pool, chosen ensembles and their metrics: results-file.ts (types in
+ *                          results-types.ts)
+ *   report.html            written by report/
  */
 export interface RunFolder {
   id: string;
@@ -20,6 +25,7 @@ export interface RunFolder {
   journalPath: string;
   resultsPath: string;
   memberDir(method: string, trialId: number): string;
+  labelsPath(split: 'validation' | 'test'): string;
 }
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -54,6 +60,7 @@ export function runFolder(runsDir: string, id: string): RunFolder {
     journalPath: join(dir, 'journal.jsonl'),
     resultsPath: join(dir, 'results.json'),
     memberDir: (method, trialId) => join(dir, 'members', method, String(trialId).padStart(4, '0')),
+    labelsPath: (split) => join(dir, 'labels', `${split}.npy`),
   };
 }
 

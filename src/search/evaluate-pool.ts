@@ -1,53 +1,16 @@
 import { trueClassProbabilities } from '../ensemble/forward-select.js';
-import { select, selectsWithReplacement, type EnsembleChoice } from '../ensemble/select.js';
+import { select, selectsWithReplacement } from '../ensemble/select.js';
 import { evaluateEnsemble, type EnsembleEvaluation } from '../evaluate/ensemble-metrics.js';
+import type { AnytimePoint, EnsembleResult, MemberMetrics, SelectionSpec, SplitMetrics } from '../run/results-types.js';
 import type { NesConfig } from '../run/config.js';
 import type { MethodPool, PoolMember } from './pool.js';
 
-/** The configured selection, or 'first' (the first M members: the DeepEns baselines). */
-export type SelectionSpec = { method: EnsembleChoice; beam: number };
+/** Defined with results.json, which holds them. */
+export type { AnytimePoint, EnsembleResult, MemberMetrics, SelectionSpec, SplitMetrics } from '../run/results-types.js';
 
 export interface EvaluationSettings {
   selection: SelectionSpec;
   evaluation: NesConfig['evaluation'];
-}
-
-export interface SplitMetrics {
-  nll: number;
-  error: number;
-  ece: number;
-  brier: number;
-}
-
-export interface EnsembleResult {
-  method: string;
-  size: number;
-  /** Shift severity of the test data it is evaluated on (0 = clean). */
-  severity: number;
-  /** Severity of the validation data it was selected on. */
-  selectedOnSeverity: number;
-  selection: SelectionSpec['method'];
-  /** Trial ids in order of selection (repeats possible for caruana). */
-  members: number[];
-  /** Per chosen member, its weight in the average (1/M each; caruana repeats a member per pick). */
-  weights: number[];
-  validation: SplitMetrics;
-  /** Every ensemble metric but the per-member list (members have their own results). */
-  test: Omit<EnsembleEvaluation, 'members'>;
-}
-
-/** One pool member's own metrics (results.json's pool entries); not farm/redis's MemberResult payload. */
-export interface MemberMetrics {
-  trialId: number;
-  genotypeId: string;
-  /** Clean validation and test metrics. */
-  validation: SplitMetrics;
-  test: SplitMetrics;
-  /** Test metrics at every evaluated severity (0 included). */
-  testBySeverity: Record<number, SplitMetrics>;
-  /** Training seconds, and seconds predicting the evaluation sets. */
-  seconds: number;
-  predictSeconds: number;
 }
 
 /** The run's validation and test labels (runs/<id>/labels/) and its number of classes. */
@@ -55,16 +18,6 @@ export interface RunLabels {
   validation: Uint8Array;
   test: Uint8Array;
   numClasses: number;
-}
-
-export interface AnytimePoint {
-  networks: number;
-  size: number;
-  severity: number;
-  validationNll: number;
-  testNll: number;
-  testError: number;
-  testEce: number;
 }
 
 /**

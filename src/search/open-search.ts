@@ -1,12 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { asLabels, readNpy, writeNpy } from '../data/npy.js';
 import type { DatasetSplits } from '../data/types.js';
 import type { NesConfig } from '../run/config.js';
 import { Journal, type JournalEvent } from '../run/journal.js';
 import { JournalError, readJournal } from '../run/journal-reader.js';
 import { removeStaleTemporaries } from '../run/leftovers.js';
 import { createRun, type RunFolder } from '../run/run-folder.js';
+import { readRunLabels, writeRunLabels } from '../run/run-labels.js';
 import type { MacroConfig, SearchSpace } from '../space/types.js';
 import type { RunLabels } from './evaluate-pool.js';
 import { storedRunConfig } from './stored-config.js';
@@ -73,27 +71,13 @@ export function earlierSeconds(history: JournalEvent[]): number {
  * the run started with (a run that crashed before writing its labels writes them on resume).
  */
 export function keepLabels({ run, history, labels }: OpenedSearch): void {
-  if (history && existsSync(join(run.dir, 'labels', 'test.npy'))) checkLabels(run, labels);
-  else writeLabels(run, labels);
-}
-
-/** The true labels, stored with the run so that its predictions can be scored without the data set. */
-function writeLabels(run: RunFolder, labels: RunLabels): void {
-  const dir = join(run.dir, 'labels');
-  mkdirSync(dir, { recursive: true });
+  const stored = history && readRunLabels(run, 'test', labels.numClasses) !== undefined;
+  if (!stored) return writeRunLabels(run, labels);
   for (const split of ['validation', 'test'] as const) {
-    writeNpy(join(dir, `${split}.npy`), { dtype: 'uint8', shape: [labels[split].length], data: labels[split] });
-  }
-}
-
-/** On resume, the data must be the data the run started with. */
-function checkLabels(run: RunFolder, labels: RunLabels): void {
-  for (const split of ['validation', 'test'] as const) {
-    const path = join(run.dir, 'labels', `${split}.npy`);
-    const stored = asLabels(readNpy(path), labels.numClasses, path);
-    const same = stored.length === labels[split].length && stored.every((label, i) => label === labels[split][i]);
+    const before = readRunLabels(run, split, labels.numClasses);
+    const same = before !== undefined && before.length === labels[split].length && before.every((label, i) => label === labels[split][i]);
     if (!same) {
-      throw new JournalError(`${path}: the ${split} labels differ from the data loaded now; resume with the data the run started with (config.json, dataset)`);
+      throw new JournalError(`${run.labelsPath(split)}: the ${split} labels differ from the data loaded now; resume with the data the run started with (config.json, dataset)`);
     }
   }
 }

@@ -1,9 +1,13 @@
 import { trueClassProbabilities } from '../ensemble/forward-select.js';
 import { nll } from '../evaluate/metrics.js';
-import type { ProbsBySeverity } from '../farm/types.js';
+import type { ProbsBySeverity } from '../run/member-files.js';
+import type { FailedTrial } from '../run/results-types.js';
 import type { Trial, TrialResult } from '../optimizers/types.js';
 import { genotypeId } from '../space/id.js';
 import type { Genotype } from '../space/types.js';
+
+/** Defined with results.json, which lists them. */
+export type { FailedTrial } from '../run/results-types.js';
 
 /** A trained network of a method's pool, with its cached predictions (N×C softmax per severity). */
 export interface PoolMember {
@@ -19,13 +23,6 @@ export interface PoolMember {
   seconds: number;
   predictSeconds: number;
   lossCurve: number[];
-}
-
-export interface FailedTrial {
-  trialId: number;
-  genotypeId: string;
-  reason: string;
-  attempts: number;
 }
 
 export interface MethodPool {

@@ -1,56 +1,16 @@
-import type { DatasetSplits, Normalization } from '../data/types.js';
-import { shiftSources, type ShiftSource } from '../farm/worker-data.js';
+import type { DatasetSplits } from '../data/types.js';
+import { shiftSources } from '../farm/worker-data.js';
 import type { NesConfig } from '../run/config.js';
 import type { RunFolder } from '../run/run-folder.js';
-import type { Genotype, MacroConfig } from '../space/types.js';
+import type { AnytimePoint, EnsembleResult, MemberMetrics, SearchResults } from '../run/results-types.js';
+import type { MacroConfig } from '../space/types.js';
 import type { EngineName } from '../util/engine-names.js';
 import { NES_VERSION } from '../version.js';
-import type { AnytimePoint, EnsembleResult, MemberMetrics } from './evaluate-pool.js';
-import type { FailedTrial, MethodPool } from './pool.js';
+import type { MethodPool } from './pool.js';
 
-/** runs/<id>/results.json: documented field by field in the README. */
-export interface SearchResults {
-  run: string;
-  nesVersion: string;
-  engine: EngineName;
-  /** The GPU the engine computes on (webgpu), as the coordinator saw it; absent on CPU engines. */
-  engineDevice?: string;
-  workers: number;
-  seconds: number;
-  dataset: {
-    name: string;
-    train: number;
-    validation: number;
-    test: number;
-    numClasses: number;
-    classNames: string[];
-    /** [height, width, channels] of one image. */
-    inputShape: [number, number, number];
-    /** What the members were trained with. */
-    normalization: Normalization;
-  };
-  /** The severities evaluated and where each split's shifted images came from (generated suite or released folder). */
-  shift: { severities: number[]; validation: ShiftSource; test: ShiftSource };
-  /** Macro settings of the trained networks (cells, channels, stem multiplier). */
-  macro: MacroConfig;
-  /** Training settings of every member. */
-  training: NesConfig['training'];
-  /** One row per method × ensemble size × severity: the headline table. */
-  table: { method: string; size: number; severity: number; nll: number; error: number; ece: number; brier: number }[];
-  methods: Record<
-    string,
-    {
-      pool: (MemberMetrics & { genotype: Genotype; seed: number })[];
-      failed: FailedTrial[];
-      bestMember: MemberMetrics | null;
-      /** Per size M and test severity s: the ensemble selected on validation data at severity s. */
-      ensembles: EnsembleResult[];
-      /** Per size M and severity s > 0: the ensemble selected on clean validation data, tested at s. */
-      cleanSelection: EnsembleResult[];
-      anytime: AnytimePoint[];
-    }
-  >;
-}
+/** Defined in run/ with the other parts of the run folder. */
+export type { SearchResults } from '../run/results-types.js';
+
 
 export function buildResults(input: {
   run: RunFolder;

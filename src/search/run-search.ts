@@ -1,7 +1,7 @@
 import type { DatasetSplits } from '../data/types.js';
 import type { NesConfig } from '../run/config.js';
+import { writeResults } from '../run/results-file.js';
 import type { RunFolder } from '../run/run-folder.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
 import type { EngineName } from '../util/engine-names.js';
 import type { ConfigInputs } from './config-inputs.js';
 import { evaluateMethods } from './evaluate-methods.js';
@@ -58,7 +58,7 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
     seconds: (history ? earlierSeconds(history) : 0) + (Date.now() - started) / 1000,
     methods: evaluateMethods(methods, labels, config),
   });
-  writeFileAtomic(run.resultsPath, JSON.stringify(results, null, 2) + '\n');
+  writeResults(run, results);
   sink({ type: 'run-finished', seconds: results.seconds });
   journal.close();
   return { run, results };

@@ -1,6 +1,6 @@
 import type { DatasetSplits } from '../data/types.js';
 import { createExecutor } from '../farm/create-executor.js';
-import { readMemberFiles } from '../farm/member-files.js';
+import { readMemberFiles } from '../run/member-files.js';
 import { buildWorkerDataSets } from '../farm/worker-data.js';
 import type { Trial } from '../optimizers/types.js';
 import type { NesConfig } from '../run/config.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareRuns, loadComparedRuns, meanSe } from '../../src/compare/index.js';
 import { resolveConfig } from '../../src/run/config.js';
-import type { SearchResults } from '../../src/search/results.js';
+import type { SearchResults } from '../../src/run/results-types.js';
 
 let work: string;
 before(() => {

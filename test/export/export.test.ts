@@ -11,7 +11,7 @@ import { exportEnsemble } from '../../src/export/export-ensemble.js';
 import { loadEnsemble } from '../../src/export/load-ensemble.js';
 import { manifestProblems } from '../../src/export/ensemble-schema.js';
 import { distinctMembers } from '../../src/export/run-results.js';
-import { testPredictionsPath } from '../../src/report/run-files.js';
+import { readMemberPredictions } from '../../src/run/member-files.js';
 import { CompiledNetwork } from '../../src/train/compiled/network.js';
 import { PACKAGE_ROOT } from '../../src/version.js';
 import { buildFixtureRun, type FixtureRun } from './fixtures.js';
@@ -27,7 +27,7 @@ after(() => rmSync(work, { recursive: true, force: true }));
 
 function cachedEnsembleProbs(method: string, trialIds: number[], weights: number[], severity = 0): Float32Array {
   const members = trialIds.map((trialId) =>
-    asFloat32(readNpy(testPredictionsPath(join(fixture.runDir, 'members', method, String(trialId).padStart(4, '0')), severity))),
+    readMemberPredictions(join(fixture.runDir, 'members', method, String(trialId).padStart(4, '0')), 'test', severity)!.probs,
   );
   return averageProbs(members, weights);
 }

@@ -5,13 +5,13 @@
  * (severity 1…5) add seeded Gaussian pixel noise of growing strength.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loadFashionMnist } from '../../src/data/fashion-mnist.js';
 import { channelStatistics } from '../../src/data/images.js';
 import { writeNpy } from '../../src/data/npy.js';
 import type { DatasetSplits, LabelledImages } from '../../src/data/types.js';
 import { evaluateEnsemble } from '../../src/evaluate/ensemble-metrics.js';
-import { testLabelsPath, testPredictionsPath } from '../../src/report/run-files.js';
+import { predictionsFile } from '../../src/run/member-files.js';
 import { resolveConfig, type NesConfig } from '../../src/run/config.js';
 import { createRun } from '../../src/run/run-folder.js';
 import { anytimeCurve, evaluateMembers, selectAndEvaluate, type RunLabels } from '../../src/search/evaluate-pool.js';
@@ -104,11 +104,11 @@ export async function buildFixtureRun(options: FixtureOptions): Promise<FixtureR
       const validationProbs = await predictProbs(model, dataset.validation, dataset.normalization);
       const testProbs = await predictProbs(model, dataset.test, dataset.normalization);
       writeProbs(join(memberDir, 'validation.npy'), validationProbs);
-      writeProbs(testPredictionsPath(memberDir, 0), testProbs);
+      writeProbs(join(memberDir, predictionsFile('test', 0)), testProbs);
       const testBySeverity: Record<number, Float32Array> = { 0: testProbs };
       for (const [severity, images] of shiftedTest) {
         const probs = await predictProbs(model, images, dataset.normalization);
-        writeProbs(testPredictionsPath(memberDir, severity), probs);
+        writeProbs(join(memberDir, predictionsFile('test', severity)), probs);
         testBySeverity[severity] = probs;
       }
       await saveLayersModel(model, memberDir);
@@ -157,8 +157,8 @@ export async function buildFixtureRun(options: FixtureOptions): Promise<FixtureR
   });
   writeFileAtomic(run.resultsPath, JSON.stringify(results, null, 2) + '\n');
   if (options.storeLabels ?? true) {
-    mkdirSync(join(run.dir, 'labels'), { recursive: true });
-    writeNpy(testLabelsPath(run.dir), { dtype: 'uint8', shape: [dataset.test.count], data: dataset.test.labels });
+    mkdirSync(dirname(run.labelsPath('test')), { recursive: true });
+    writeNpy(run.labelsPath('test'), { dtype: 'uint8', shape: [dataset.test.count], data: dataset.test.labels });
   }
   return { runDir: run.dir, id: run.id, results, test: dataset.test, shiftedTest };
 }

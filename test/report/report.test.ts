@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { reportCommand } from '../../src/cli/report-command.js';
 import { writeReport } from '../../src/report/write-report.js';
-import { testLabelsPath } from '../../src/report/run-files.js';
-import type { SearchResults } from '../../src/search/results.js';
+import { openRun } from '../../src/run/run-folder.js';
+import type { SearchResults } from '../../src/run/results-types.js';
 import { buildFixtureRun, type FixtureRun } from '../export/fixtures.js';
 import { CHROMIUM, inChromium, plotMarks } from '../helpers/chromium.js';
 
@@ -54,7 +54,7 @@ describe('writeReport', () => {
   test('severity 0 only and no stored labels: shows what exists and says why the rest is missing', async () => {
     const runDir = join(work, 'runs', 'clean-only');
     cpSync(fixture.runDir, runDir, { recursive: true });
-    rmSync(testLabelsPath(runDir));
+    rmSync(openRun(runDir).labelsPath('test'));
     const results = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')) as SearchResults;
     for (const method of Object.values(results.methods)) method.ensembles = method.ensembles.filter((e) => e.severity === 0);
     results.table = results.table.filter((row) => row.severity === 0);
