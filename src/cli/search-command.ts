@@ -229,9 +229,8 @@ function finishedAt(run: RunFolder): string | undefined {
 export async function chooseEngine(requested: EngineChoice): Promise<ActiveEngine> {
   const skipped: string[] = [];
   try {
-    const chosen = await initEngine(requested, (message) => {
-      const unavailable = /^engine (\S+) unavailable/.exec(message);
-      if (unavailable) skipped.push(unavailable[1]!);
+    const chosen = await initEngine(requested, (event) => {
+      if (event.kind === 'unavailable') skipped.push(event.engine);
     });
     const how = requested === 'auto' ? `chosen automatically${skipped.length ? `; unavailable: ${skipped.join(', ')}` : ''}` : 'forced';
     console.log(`engine: ${chosen.engine}${chosen.device ? ` on ${chosen.device}` : ''} (${how})`);

@@ -82,7 +82,7 @@ export async function workerCommand(args: string[], hooks: Pick<RedisWorkerOptio
     lockMs: seconds('lock-seconds'),
     stalledIntervalMs: seconds('stalled-seconds'),
     maxStalledCount: intFlag('worker', 'max-stalled', flags['max-stalled'], 0),
-    log: flags.quiet ? (line) => (line.startsWith('worker: serving') || line.startsWith('worker: waiting') ? console.log(line) : undefined) : (line) => console.log(line),
+    log: (line, kind) => (flags.quiet && kind !== 'status' ? undefined : console.log(line)),
     beforeTrain: hooks.beforeTrain,
   });
   let signals = 0;

@@ -140,8 +140,16 @@ function activate(name: EngineName, device: string | undefined): ActiveEngine {
   return active;
 }
 
-function engineLine(engine: ActiveEngine): string {
-  return `engine ${engine.engine} (tfjs backend '${engine.backend}'${engine.device ? `, ${engine.device}` : ''})`;
+/** What initEngine reports while it chooses: an engine it skipped (auto), and the one it took. */
+export type EngineEvent =
+  | { kind: 'unavailable'; engine: EngineName; reason: string }
+  | { kind: 'chosen'; engine: ActiveEngine; automatically: boolean };
+
+/** An EngineEvent as one log line. */
+export function describeEngineEvent(event: EngineEvent): string {
+  if (event.kind === 'unavailable') return `engine ${event.engine} unavailable: ${event.reason}`;
+  const { engine, backend, device } = event.engine;
+  return `engine ${engine} (tfjs backend '${backend}'${device ? `, ${device}` : ''})${event.automatically ? ', chosen automatically' : ''}`;
 }
 
 function errorMessage(error: unknown): string {
@@ -166,7 +174,7 @@ export function activeEngine(): ActiveEngine | null {
  */
 export async function initEngine(
   requested: EngineChoice = defaultRequest(),
-  log?: (msg: string) => void,
+  onEvent?: (event: EngineEvent) => void,
 ): Promise<ActiveEngine> {
   if (requested !== 'auto') {
     if (!isEngineName(requested)) {
@@ -182,16 +190,16 @@ export async function initEngine(
       );
     }
     const chosen = activate(requested, device);
-    log?.(engineLine(chosen));
+    onEvent?.({ kind: 'chosen', engine: chosen, automatically: false });
     return chosen;
   }
   for (const name of ENGINE_NAMES) {
     try {
       const chosen = activate(name, await tryEngine(name, false));
-      log?.(`${engineLine(chosen)}, chosen automatically`);
+      onEvent?.({ kind: 'chosen', engine: chosen, automatically: true });
       return chosen;
     } catch (error) {
-      log?.(`engine ${name} unavailable: ${errorMessage(error)}`);
+      onEvent?.({ kind: 'unavailable', engine: name, reason: errorMessage(error) });
     }
   }
   throw new Error('no tfjs engine works here: not even the cpu backend initialised');

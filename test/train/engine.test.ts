@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { initEngine } from '../../src/train/engine.js';
+import { describeEngineEvent, initEngine, type EngineEvent } from '../../src/train/engine.js';
 import { probeAdapterIsolated } from '../../src/train/webgpu.js';
 
 const engineModule = fileURLToPath(new URL('../../src/train/engine.js', import.meta.url));
@@ -11,9 +11,9 @@ const engineModule = fileURLToPath(new URL('../../src/train/engine.js', import.m
 /** initEngine('auto') and initEngine('webgpu') in a fresh process (Dawn keeps its adapter per process). */
 function enginesInChild(env: NodeJS.ProcessEnv): { auto: { engine: string; device?: string }; log: string[]; forced: string } {
   const script = `
-    const { initEngine } = await import(${JSON.stringify(engineModule)});
+    const { initEngine, describeEngineEvent } = await import(${JSON.stringify(engineModule)});
     const log = [];
-    const auto = await initEngine('auto', (m) => log.push(m));
+    const auto = await initEngine('auto', (event) => log.push(describeEngineEvent(event)));
     let forced;
     try { forced = JSON.stringify(await initEngine('webgpu')); } catch (error) { forced = error.message; }
     process.stdout.write(JSON.stringify({ auto, log, forced }));
@@ -24,15 +24,20 @@ function enginesInChild(env: NodeJS.ProcessEnv): { auto: { engine: string; devic
 }
 
 test('auto picks wasm here (no native tfjs-node, no hardware GPU) and logs why', async () => {
-  const messages: string[] = [];
+  const events: EngineEvent[] = [];
   const previous = process.env['NES_ENGINE'];
   delete process.env['NES_ENGINE'];
   try {
-    const chosen = await initEngine('auto', (message) => messages.push(message));
+    const chosen = await initEngine('auto', (event) => events.push(event));
     assert.deepEqual(chosen, { engine: 'wasm', backend: 'wasm' });
     assert.equal(tf.getBackend(), 'wasm');
-    assert.ok(messages.some((m) => m.includes('tfjs-node unavailable')), messages.join('\n'));
+    const messages = events.map(describeEngineEvent);
+    // The engines tried before wasm in the 'auto' order, each with its reason, then wasm.
+    assert.deepEqual(events.flatMap((e) => (e.kind === 'unavailable' ? [e.engine] : [])), ['tfjs-node-gpu', 'webgpu', 'tfjs-node']);
+    assert.deepEqual(events.at(-1), { kind: 'chosen', engine: chosen, automatically: true });
+    assert.ok(messages.some((m) => m.startsWith('engine tfjs-node unavailable: ')), messages.join('\n'));
     assert.ok(messages.some((m) => m.startsWith('engine webgpu unavailable: ')), messages.join('\n'));
+    assert.equal(messages.at(-1), "engine wasm (tfjs backend 'wasm'), chosen automatically");
   } finally {
     if (previous !== undefined) process.env['NES_ENGINE'] = previous;
   }

@@ -45,7 +45,8 @@ export interface RedisWorkerOptions {
   discoveryMs?: number;
   /** Runs whose coordinator has not refreshed its registry entry for this long are not served. Default 60 000 ms. */
   registryTtlMs?: number;
-  log?: (line: string) => void;
+  /** Each log line; `status` marks the lines that say what the worker serves (shown even when quiet). */
+  log?: (line: string, kind: 'status' | 'detail') => void;
   /** Called when a job has been taken, before it trains (tests use it to kill a worker mid-job). */
   beforeTrain?: (job: Job<TrainJobData, TrainJobResult>) => Promise<void>;
 }
@@ -71,7 +72,7 @@ export class RedisTrainingWorker {
   private readonly workers = new Map<string, Worker<TrainJobData, TrainJobResult>>();
   private readonly workspaces = new Map<string, Promise<Workspace>>();
   private readonly slots: Semaphore;
-  private readonly log: (line: string) => void;
+  private readonly logLine: (line: string, kind: 'status' | 'detail') => void;
   private registry?: RedisConnection;
   private discovery?: NodeJS.Timeout;
   private closing?: Promise<void>;
@@ -84,7 +85,15 @@ export class RedisTrainingWorker {
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
     this.concurrency = options.concurrency ?? 1;
     this.slots = new Semaphore(this.concurrency);
-    this.log = options.log ?? ((line) => console.log(line));
+    this.logLine = options.log ?? ((line) => console.log(line));
+  }
+
+  private log(line: string): void {
+    this.logLine(line, 'detail');
+  }
+
+  private status(line: string): void {
+    this.logLine(line, 'status');
   }
 
   /** Starts serving: the given queues, or those of the run registry (and new ones as they appear). */
@@ -92,12 +101,12 @@ export class RedisTrainingWorker {
     await probeRedis(this.options.url);
     if (this.options.queues && this.options.queues.length > 0) {
       for (const name of this.options.queues) this.serve(name);
-      this.log(`worker: serving ${this.options.queues.join(', ')} on ${redactUrl(this.options.url)}, ${this.concurrency} at a time`);
+      this.status(`worker: serving ${this.options.queues.join(', ')} on ${redactUrl(this.options.url)}, ${this.concurrency} at a time`);
       return;
     }
     this.registry = new RedisConnection(connectionFor(this.options.url), { shared: false });
     this.registry.on('error', (error: Error) => this.log(`worker: registry connection: ${error.message}`));
-    this.log(`worker: waiting for runs in ${registryKey(this.prefix)} on ${redactUrl(this.options.url)}, ${this.concurrency} at a time`);
+    this.status(`worker: waiting for runs in ${registryKey(this.prefix)} on ${redactUrl(this.options.url)}, ${this.concurrency} at a time`);
     await this.discover();
     this.discovery = setInterval(() => void this.discover(), this.options.discoveryMs ?? 2000);
   }
@@ -138,7 +147,7 @@ export class RedisTrainingWorker {
       if (job) this.log(`worker: ${name} ${job.id}: attempt ${job.attemptsStarted} failed: ${error.message}`);
     });
     this.workers.set(name, worker);
-    if (!this.options.queues) this.log(`worker: serving ${name}`);
+    if (!this.options.queues) this.status(`worker: serving ${name}`);
   }
 
   private async stopServing(name: string): Promise<void> {
