@@ -21,7 +21,7 @@ const LAYERS = {
   run: ['space', 'data', 'optimizers', 'ensemble', 'evaluate', 'train', 'util'],
   farm: ['train', 'run', 'shift', 'data', 'space', 'optimizers', 'util'],
   search: ['farm', 'run', 'optimizers', 'ensemble', 'evaluate', 'shift', 'data', 'space', 'util'],
-  export: ['train', 'run', 'evaluate', 'data', 'space', 'util'],
+  export: ['train', 'run', 'ensemble', 'evaluate', 'data', 'space', 'util'], // ensemble: the selection vocabulary a manifest records
   report: ['export', 'search', 'run', 'evaluate', 'data', 'space', 'util'], // search: a partial report evaluates an unfinished run's pools as the search would
   compare: ['report', 'export', 'run', 'util'],
   cli: ['compare', 'report', 'export', 'search', 'farm', 'run', 'train', 'optimizers', 'ensemble', 'evaluate', 'shift', 'data', 'space', 'util'],

@@ -15,6 +15,9 @@ export type SelectionMethod = (typeof SELECTION_METHODS)[number];
  */
 export type EnsembleChoice = SelectionMethod | 'first';
 
+/** Every EnsembleChoice, as results.json and an exported manifest may record it. */
+export const ENSEMBLE_CHOICES: readonly EnsembleChoice[] = [...SELECTION_METHODS, 'first'];
+
 export interface Selection {
   /** Pool indices in order of selection; with replacement (caruana) a member may repeat. */
   members: number[];

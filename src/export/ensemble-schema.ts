@@ -1,5 +1,6 @@
 /** JSON Schema of ensemble.json and its validator: a bad file is refused with the paths at fault. */
 import { Ajv, type ErrorObject } from 'ajv';
+import { ENSEMBLE_CHOICES } from '../ensemble/select.js';
 import { EnsembleInputError } from './errors.js';
 import { MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type ExportedManifest } from './manifest.js';
 
@@ -72,7 +73,7 @@ export const ensembleSchema = {
         run: { type: 'string', minLength: 1 },
         runNesVersion: { type: 'string' },
         method: { type: 'string', minLength: 1 },
-        selection: { enum: ['forward', 'caruana', 'top'] },
+        selection: { enum: ENSEMBLE_CHOICES },
         size: positiveInt,
         severity: nonNegativeInt,
       },

@@ -36,7 +36,7 @@ export interface ExportedManifest {
     runNesVersion: string;
     /** Search method that built the pool (rs, re, deepens, …). */
     method: string;
-    /** Ensemble selection algorithm (forward, caruana, top). */
+    /** Ensemble selection algorithm (forward, caruana, top), or first (the first M members: DeepEns). */
     selection: EnsembleResult['selection'];
     /** Ensemble size M as selected (with caruana, repeats count: fewer distinct members). */
     size: number;

@@ -84,6 +84,9 @@ describe('exportEnsemble + loadEnsemble', () => {
     }
     assert.deepEqual(manifest.members.map((m) => m.weight), distinctMembers(ensemble).map((m) => m.weight));
     assert.deepEqual(manifestProblems(JSON.parse(readFileSync(join(out, 'ensemble.json'), 'utf8'))), []);
+    // A DeepEns baseline's ensemble is its first M members: 'first' is a selection a manifest records.
+    assert.deepEqual(manifestProblems({ ...manifest, source: { ...manifest.source, selection: 'first' } }), []);
+    assert.match(manifestProblems({ ...manifest, source: { ...manifest.source, selection: 'best' } }).join('\n'), /selection/);
 
     const loaded = await loadEnsemble(out);
     try {
