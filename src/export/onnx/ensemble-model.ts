@@ -9,7 +9,7 @@ import type { OnnxTensorInfo } from '../manifest.js';
 import { GraphBuilder } from './graph-builder.js';
 import { addMemberNetwork, type MemberNetwork, type NetworkShape } from './member-network.js';
 import { modelProto, valueInfo } from './model-proto.js';
-import type { ModelProto } from './proto-types.js';
+import { DataType, type ModelProto } from './proto-types.js';
 
 export type RawInputType = 'uint8' | 'float32';
 
@@ -44,7 +44,7 @@ export function ensembleModel(spec: EnsembleSpec): ModelProto {
   const inputs = ensembleModelInputs(shape, spec.inputType);
   const outputs = ensembleModelOutputs(shape, members.length);
   const raw = g.input(inputs[0]!.name);
-  const pixels = spec.inputType === 'uint8' ? g.node('Cast', [raw], 'pixels', { to: 1 }) : raw;
+  const pixels = spec.inputType === 'uint8' ? g.node('Cast', [raw], 'pixels', { to: DataType.FLOAT }) : raw;
   const normalised = normalise(g, pixels, spec.normalization);
   const nchw = g.node('Transpose', [normalised], 'images_nchw', { perm: [0, 3, 1, 2] });
 

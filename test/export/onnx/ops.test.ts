@@ -11,6 +11,7 @@ import type { DartsGenotype, Genotype, MacroConfig, Nb201Genotype } from '../../
 import { initEngine } from '../../../src/train/engine.js';
 import { buildModel, DARTS_OPS, NB201_OPS } from '../../../src/train/model.js';
 import { predictProbs } from '../../../src/train/predict.js';
+import { NesInputError } from '../../../src/util/errors.js';
 import { uniformDarts } from '../../train/helpers.js';
 import { assertWithin, memberOnnx, normalised, randomImages, randomiseBatchNorm, runOnnx } from './helpers.js';
 
@@ -80,5 +81,21 @@ describe('ONNX export: every NB201 op (cells at stride 1, residual blocks at str
   test('none edges that cut nodes off, two cells per stage', async () => {
     const genotype: Nb201Genotype = { space: 'nb201', edges: ['none', 'nor_conv_1x1', 'nor_conv_3x3', 'skip_connect', 'none', 'avg_pool_3x3'] };
     await assertSameProbs(genotype, { cells: 2, channels: 4, stemMultiplier: 1 }, 9, 77);
+  });
+});
+
+describe('ONNX export of a model that is not its genotype', () => {
+  test('is refused, naming the weight that does not fit', async () => {
+    const shape = { macro: DARTS_MACRO, inputShape: [8, 8, 3] as [number, number, number], numClasses: CLASSES };
+    const model = buildModel(uniformDarts('sep_conv_3x3'), DARTS_MACRO, { inputShape: [8, 8, 3], numClasses: CLASSES, seed: 5 });
+    try {
+      await assert.rejects(memberOnnx(model, uniformDarts('dil_conv_3x3'), shape), (error: Error) => error instanceof NesInputError && /has no weight cell0_n0_e0_dil_conv_3x3_dil\/depthwise_kernel/.test(error.message));
+      await assert.rejects(memberOnnx(model, uniformDarts('sep_conv_3x3'), { ...shape, numClasses: 4 }), /has logits\/kernel of shape \[64, 5\], the genotype needs \[64, 4\]/);
+      // One cell more than the macro settings say (cell 3 is a normal cell, the head's input size is the same).
+      const deeper = buildModel(uniformDarts('sep_conv_3x3'), { ...DARTS_MACRO, cells: 4 }, { inputShape: [8, 8, 3], numClasses: CLASSES, seed: 5 });
+      await assert.rejects(memberOnnx(deeper, uniformDarts('sep_conv_3x3'), shape), /has weights its genotype does not use: cell3_/).finally(() => deeper.dispose());
+    } finally {
+      model.dispose();
+    }
   });
 });
