@@ -2,7 +2,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { ENSEMBLE_CHOICES } from '../ensemble/select.js';
 import { EnsembleInputError } from './errors.js';
-import { MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type ExportedManifest } from './manifest.js';
+import { EXPORT_FORMATS, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type ExportedManifest } from './manifest.js';
 
 const nonNegativeInt = { type: 'integer', minimum: 0 } as const;
 const positiveInt = { type: 'integer', minimum: 1 } as const;
@@ -40,6 +40,32 @@ const genotype = {
   ],
 } as const;
 
+// Relative, inside the folder: no absolute paths, no "..".
+const relativePath = { type: 'string', pattern: '^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$' } as const;
+
+const onnxTensor = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'dtype', 'shape', 'description'],
+  properties: {
+    name: { type: 'string', minLength: 1 },
+    dtype: { enum: ['float32', 'uint8', 'int64'] },
+    shape: { type: 'array', items: { oneOf: [positiveInt, { const: 'N' }] } },
+    description: { type: 'string' },
+  },
+} as const;
+
+const onnxFile = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['path', 'inputs', 'outputs'],
+  properties: {
+    path: relativePath,
+    inputs: { type: 'array', minItems: 1, items: onnxTensor },
+    outputs: { type: 'array', minItems: 1, items: onnxTensor },
+  },
+} as const;
+
 const perChannel = { type: 'array', minItems: 1, items: finite } as const;
 
 export const ensembleSchema = {
@@ -66,6 +92,13 @@ export const ensembleSchema = {
     formatVersion: { const: MANIFEST_FORMAT_VERSION },
     nesVersion: { type: 'string', minLength: 1 },
     exportedAt: { type: 'string', minLength: 1 },
+    formats: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: EXPORT_FORMATS } },
+    onnx: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['opset', 'irVersion', 'ensemble', 'members'],
+      properties: { opset: positiveInt, irVersion: positiveInt, ensemble: onnxFile, members: { type: 'array', minItems: 1, items: onnxFile } },
+    },
     source: {
       type: 'object',
       required: ['run', 'runNesVersion', 'method', 'selection', 'size', 'severity'],
@@ -116,8 +149,7 @@ export const ensembleSchema = {
         type: 'object',
         required: ['path', 'trialId', 'genotypeId', 'genotype', 'seed', 'weight', 'validation', 'test'],
         properties: {
-          // Relative, inside the folder: no absolute paths, no "..".
-          path: { type: 'string', pattern: '^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$' },
+          path: relativePath,
           trialId: nonNegativeInt,
           genotypeId: { type: 'string', minLength: 1 },
           genotype,
@@ -159,6 +191,11 @@ function crossFieldProblems(manifest: ExportedManifest): string[] {
   if (Math.abs(totalWeight - 1) > 1e-6) problems.push(`/members: weights sum to ${totalWeight}, expected 1`);
   const paths = new Set(manifest.members.map((member) => member.path));
   if (paths.size !== manifest.members.length) problems.push('/members: two members share a path');
+  const hasOnnx = (manifest.formats ?? ['tfjs']).includes('onnx');
+  if (hasOnnx !== (manifest.onnx !== undefined)) problems.push(`/onnx: must be present exactly when /formats includes "onnx"`);
+  if (manifest.onnx !== undefined && manifest.onnx.members.length !== manifest.members.length) {
+    problems.push(`/onnx/members: ${manifest.onnx.members.length} ONNX models for ${manifest.members.length} members`);
+  }
   return problems;
 }
 

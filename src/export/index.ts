@@ -5,4 +5,13 @@ export { ensembleSchema, manifestProblems, assertValidManifest } from './ensembl
 export { chooseEnsemble, distinctMembers, readRunResults, type EnsembleChoice } from './run-results.js';
 export { EnsembleInputError } from './errors.js';
 export type { RawImages } from './raw-images.js';
-export { MANIFEST_FILE, type ExportedManifest, type ExportedMember } from './manifest.js';
+export {
+  EXPORT_FORMATS,
+  MANIFEST_FILE,
+  type ExportFormat,
+  type ExportedManifest,
+  type ExportedMember,
+  type OnnxFile,
+  type OnnxManifest,
+  type OnnxTensorInfo,
+} from './manifest.js';

@@ -56,6 +56,11 @@ export async function loadEnsemble(dir: string, options: LoadEnsembleOptions = {
   }
   assertValidManifest(manifest, manifestPath);
   const valid = manifest;
+  if (!(valid.formats ?? ['tfjs']).includes('tfjs')) {
+    throw new EnsembleInputError(
+      `${resolve(dir)} holds ONNX models only (exported with --format onnx): run ${valid.onnx?.ensemble.path ?? 'ensemble.onnx'} with ONNX Runtime, or export again with --format tfjs,onnx to load it here`,
+    );
+  }
   const models: tf.LayersModel[] = [];
   try {
     for (const member of valid.members) {

@@ -8,9 +8,37 @@ export const MANIFEST_FILE = 'ensemble.json';
 export const MANIFEST_FORMAT = 'nes-ensemble';
 export const MANIFEST_FORMAT_VERSION = 1;
 
-/** One exported network: a tfjs layers model folder (model.json + weights) at `path`. */
+/** The formats an export can hold: tfjs layers models (loadEnsemble, nes predict) and ONNX. */
+export const EXPORT_FORMATS = ['tfjs', 'onnx'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** One input or output of an ONNX graph: its name, element type and shape ("N" = any batch size). */
+export interface OnnxTensorInfo {
+  name: string;
+  dtype: 'float32' | 'uint8' | 'int64';
+  shape: (number | 'N')[];
+  description: string;
+}
+
+/** An .onnx file of the export, relative to the ensemble folder, with its graph's inputs and outputs. */
+export interface OnnxFile {
+  path: string;
+  inputs: OnnxTensorInfo[];
+  outputs: OnnxTensorInfo[];
+}
+
+/** ensemble.json's "onnx": the whole-ensemble graph and one model per member (manifest order). */
+export interface OnnxManifest {
+  /** Opset of the default ONNX domain. */
+  opset: number;
+  irVersion: number;
+  ensemble: OnnxFile;
+  members: OnnxFile[];
+}
+
+/** One exported network: its folder at `path` (tfjs model.json + weights, and/or model.onnx). */
 export interface ExportedMember {
-  /** Folder of the member's model.json, relative to the ensemble folder, e.g. "members/0". */
+  /** Folder of the member's files, relative to the ensemble folder, e.g. "members/0". */
   path: string;
   trialId: number;
   genotypeId: string;
@@ -30,6 +58,8 @@ export interface ExportedManifest {
   /** Version of nes that wrote the export. */
   nesVersion: string;
   exportedAt: string;
+  /** What the folder holds; absent in exports before ONNX, which hold tfjs only. */
+  formats?: ExportFormat[];
   source: {
     run: string;
     /** nes version of the search run. */
@@ -59,4 +89,6 @@ export interface ExportedManifest {
   /** Metrics the ensemble was chosen with (validation) and measured with (test). */
   metrics: { validation: SplitMetrics; test: EnsembleResult['test'] };
   members: ExportedMember[];
+  /** Present when formats includes 'onnx'. */
+  onnx?: OnnxManifest;
 }

@@ -1,12 +1,13 @@
 import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { asFloat32, readNpy, writeNpy } from '../../src/data/npy.js';
 import { exportCommand } from '../../src/cli/export-command.js';
 import { predictCommand } from '../../src/cli/predict-command.js';
 import { loadEnsemble } from '../../src/export/load-ensemble.js';
+import type { ExportedManifest } from '../../src/export/manifest.js';
 import { buildFixtureRun, type FixtureRun } from './fixtures.js';
 import { NesInputError } from '../../src/util/errors.js';
 
@@ -107,5 +108,23 @@ describe('nes export / nes predict', () => {
     } finally {
       ensemble.dispose();
     }
+  });
+
+  test('--format onnx writes ensemble.onnx and the member models; bad --format and --onnx-input values are usage errors', async (t) => {
+    const lines = captureLog(t);
+    const out = join(work, 'onnx');
+    assert.equal(await exportCommand(['--run', fixture.runDir, '--out', out, '--format', 'onnx', '--onnx-input', 'float32']), 0);
+    assert.ok(lines.some((line) => /^ONNX \(opset 17\): ensemble\.onnx and 2 member models$/.test(line)), lines.join('\n'));
+    assert.deepEqual(readdirSync(out).sort(), ['ensemble.json', 'ensemble.onnx', 'members']);
+    assert.deepEqual(readdirSync(join(out, 'members', '0')), ['model.onnx']);
+    const manifest = JSON.parse(readFileSync(join(out, 'ensemble.json'), 'utf8')) as ExportedManifest;
+    assert.deepEqual(manifest.formats, ['onnx']);
+    assert.equal(manifest.onnx!.ensemble.inputs[0]!.dtype, 'float32');
+    const both = join(work, 'both-formats');
+    assert.equal(await exportCommand(['--run', fixture.runDir, '--out', both, '--format', 'tfjs,onnx']), 0);
+    assert.deepEqual(readdirSync(join(both, 'members', '0')).sort(), ['model.json', 'model.onnx', 'weights.bin']);
+    await assert.rejects(exportCommand(['--run', fixture.runDir, '--out', join(work, 'x1'), '--format', 'torch']), (error: Error) => error instanceof NesInputError && /--format expects tfjs, onnx or tfjs,onnx, got "torch"/.test(error.message));
+    await assert.rejects(exportCommand(['--run', fixture.runDir, '--out', join(work, 'x2'), '--format', 'onnx', '--onnx-input', 'int8']), /--onnx-input expects uint8 or float32, got "int8"/);
+    await assert.rejects(exportCommand(['--run', fixture.runDir, '--out', join(work, 'x3'), '--onnx-input', 'uint8']), /--onnx-input sets the input of ensemble\.onnx; add --format onnx/);
   });
 });
