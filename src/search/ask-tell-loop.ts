@@ -155,6 +155,10 @@ async function trainTrial(context: LoopContext, trial: Trial): Promise<Settled> 
       journal.append({ event: 'attempt-failed', method, trialId: trial.id, attempt, reason });
       journal.append({ event: 'started', method, trialId: trial.id, attempt: attempt + 1 });
     },
+    (attempt, reason) => {
+      journal.append({ event: 'requeued', method, trialId: trial.id, attempt, reason });
+      journal.append({ event: 'started', method, trialId: trial.id, attempt: attempt + 1 });
+    },
   );
   if (outcome.status === 'failed') {
     return { trial, failure: { trialId: trial.id, genotypeId: id, reason: outcome.reason, attempts: outcome.attempts } };
