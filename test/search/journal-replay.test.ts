@@ -151,3 +151,22 @@ test('a journal the optimizer would not propose again is refused', async () => {
     (error: unknown) => error instanceof JournalError && /trial 0 was not proposed again as recorded/.test(error.message),
   );
 });
+
+test("a journal with 'requeued' lines (jobs Redis lost and the executor queued again) resumes like one without", async () => {
+  const make = () => new RandomSearch({ space: nb201, budget: 6, seed: 'requeued' });
+  const reference = await runLoop(make(), scriptedExecutor(2, (running) => running[0]!));
+  const time = new Date().toISOString();
+  // Every training was lost once: requeued as attempt 2.
+  const withRequeues = reference.events.flatMap((event): JournalEvent[] =>
+    event.event === 'started'
+      ? [event, { time, event: 'requeued', method: event.method, trialId: event.trialId, attempt: 1, reason: 'the job vanished from Redis' }, { ...event, attempt: 2 }]
+      : [event],
+  );
+  const cut = withRequeues.findIndex((event) => event.event === 'finished') + 3;
+  const before = withRequeues.slice(0, cut);
+  const order = ends(reference.events).slice(ends(before).length);
+  const resumed = await runLoop(make(), scriptedExecutor(2, () => order.shift()!), before);
+  assert.deepEqual([...proposals(before), ...proposals(resumed.events)], proposals(reference.events));
+  assert.deepEqual(resumed.members, reference.members);
+  assert.deepEqual(resumed.failed, reference.failed);
+});

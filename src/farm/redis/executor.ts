@@ -53,6 +53,8 @@ interface Pending {
   task: Omit<TrainTask, 'progressChannel'>;
   onAttemptFailed: (attempt: number, reason: string) => void;
   onRequeued: (attempt: number, reason: string) => void;
+  /** The job has been added to Redis (until then, its absence there is no loss). */
+  queued: boolean;
   /** The attempt now running, as the journal counts it. */
   attempt: number;
   settled: boolean;
@@ -161,7 +163,7 @@ export class RedisExecutor implements TrainingExecutor {
     let resolve!: (result: ExecutorResult) => void;
     let reject!: (error: Error) => void;
     const promise = new Promise<ExecutorResult>((ok, fail) => ((resolve = ok), (reject = fail)));
-    const entry: Pending = { jobId, task, onAttemptFailed, onRequeued, attempt: 1, settled: false, resolve, reject, promise };
+    const entry: Pending = { jobId, task, onAttemptFailed, onRequeued, queued: false, attempt: 1, settled: false, resolve, reject, promise };
     this.pending.set(jobId, entry);
     void this.enqueue(entry);
     return promise;
@@ -171,6 +173,7 @@ export class RedisExecutor implements TrainingExecutor {
     try {
       await this.ready;
       await this.add(entry);
+      entry.queued = true;
       // The job may have finished before (e.g. added by an earlier coordinator of this run).
       await this.check(entry);
     } catch (error) {
@@ -220,7 +223,8 @@ export class RedisExecutor implements TrainingExecutor {
     // While Redis is away, commands would only pile up; the watch polls once it is back.
     if (this.closed || this.watch.down || this.outage) return;
     for (const entry of this.pending.values()) {
-      if (entry.settled) continue;
+      // Not added yet: enqueue checks it once it is.
+      if (entry.settled || !entry.queued) continue;
       try {
         await this.check(entry);
       } catch {
