@@ -55,6 +55,14 @@ export function intFlag(verb: string, name: string, value: string | undefined, m
   return number;
 }
 
+/** A duration flag: a number of seconds > 0 (fractions allowed). */
+export function secondsFlag(verb: string, name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new UsageError(`nes ${verb}: --${name} expects a number of seconds > 0, got "${value}"`);
+  return number;
+}
+
 export function intListFlag(verb: string, name: string, value: string | undefined, minimum = 1): number[] | undefined {
   if (value === undefined) return undefined;
   return value.split(',').map((part) => intFlag(verb, name, part.trim(), minimum)!);

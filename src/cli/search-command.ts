@@ -13,7 +13,7 @@ import { initEngine, type ActiveEngine, type EngineChoice } from '../train/engin
 import type { NesConfig } from '../run/config.js';
 import type { RunFolder } from '../run/run-folder.js';
 import type { SearchResults } from '../search/results.js';
-import { intFlag, intListFlag, parseFlags } from './args.js';
+import { intFlag, intListFlag, parseFlags, secondsFlag } from './args.js';
 import { UsageError } from './usage-error.js';
 import { createProgress } from './progress.js';
 import type { SearchProgress } from '../search/progress.js';
@@ -21,7 +21,7 @@ import { printSummary } from './summary.js';
 import { writeReport } from '../report/write-report.js';
 
 export const searchHelp = `Usage: nes search [--config FILE] [flags]
-       nes search --resume RUN [--workers W] [--backend ENGINE] [--quiet]
+       nes search --resume RUN [--workers W] [--backend ENGINE] [--redis-timeout S] [--quiet]
 
 Trains candidate networks, selects ensembles by validation NLL and evaluates them on test data.
 Flags override the config file; every setting has a default (see README, "Configuration").
@@ -46,6 +46,8 @@ Flags override the config file; every setting has a default (see README, "Config
   --executor NAME      local (threads on this machine; default) or redis (nes worker processes anywhere)
   --redis URL          queue for --executor redis: redis://[user:password@]host:port[/db],
                        rediss:// for TLS (implies --executor redis)
+  --redis-timeout S    with redis: stop the search (resumable, exit code 2) when Redis does not
+                       answer for S seconds (execution.redisTimeoutSeconds, default 60)
   --backend ENGINE     auto, tfjs-node-gpu, webgpu, tfjs-node, wasm or cpu (default: auto)
   --seed S             seed of every random choice
   --runs-dir DIR       where run folders go (default: runs)
@@ -80,16 +82,19 @@ export async function searchCommand(args: string[]): Promise<number> {
     resume: { type: 'string' },
     executor: { type: 'string' },
     redis: { type: 'string' },
+    'redis-timeout': { type: 'string' },
   });
   if (flags.help) {
     console.log(searchHelp);
     return 0;
   }
   if (flags.resume !== undefined) {
-    const allowed = new Set(['resume', 'runs-dir', 'workers', 'backend', 'quiet', 'help']);
+    const allowed = new Set(['resume', 'runs-dir', 'workers', 'backend', 'redis-timeout', 'quiet', 'help']);
     const extra = Object.keys(flags).filter((flag) => !allowed.has(flag));
     if (extra.length > 0) {
-      throw new UsageError(`nes search --resume takes the config of the run; drop --${extra.join(', --')} (only --workers, --backend and --quiet may change)`);
+      throw new UsageError(
+        `nes search --resume takes the config of the run; drop --${extra.join(', --')} (only --workers, --backend, --redis-timeout and --quiet may change)`,
+      );
     }
   }
   const resumed = flags.resume === undefined ? undefined : findRun(flags.resume, flags['runs-dir']);
@@ -127,6 +132,7 @@ export async function searchCommand(args: string[]): Promise<number> {
     set(section('execution'), 'redis', flags.redis);
     set(section('execution'), 'executor', flags.executor ?? 'redis');
   } else if (flags.executor !== undefined) set(section('execution'), 'executor', flags.executor);
+  if (flags['redis-timeout'] !== undefined) set(section('execution'), 'redisTimeoutSeconds', secondsFlag('search', 'redis-timeout', flags['redis-timeout']));
   const config = resolveConfig(raw);
   const { results } = await executeSearch(config, {
     engine: await chooseEngine(config.execution.engine),

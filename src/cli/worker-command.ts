@@ -1,7 +1,7 @@
 import { ENGINE_NAMES, isEngineChoice } from '../util/engine-names.js';
 import { queueNameForRun } from '../farm/redis/protocol.js';
 import type { RedisWorkerOptions } from '../farm/redis/worker.js';
-import { intFlag, parseFlags } from './args.js';
+import { intFlag, parseFlags, secondsFlag } from './args.js';
 import { UsageError } from './usage-error.js';
 
 export const workerHelp = `Usage: nes worker --redis URL [--run ID | --queue NAME] [--concurrency 1] [--device N] [--backend ENGINE]
@@ -27,6 +27,8 @@ trainings in progress first; a second signal stops at once (those jobs go to oth
                         job after at most S + stalled-seconds (default 30)
   --stalled-seconds S   how often to look for jobs of dead workers (default 30)
   --max-stalled N       worker losses a job survives before it fails (default 2)
+  --redis-timeout S     stop (exit code 2) when Redis does not answer for S seconds (default 60);
+                        while it is away the worker waits, and goes on if it comes back in time
   --quiet               no per-job lines`;
 
 export async function workerCommand(args: string[], hooks: Pick<RedisWorkerOptions, 'beforeTrain'> = {}): Promise<number> {
@@ -43,6 +45,7 @@ export async function workerCommand(args: string[], hooks: Pick<RedisWorkerOptio
     'lock-seconds': { type: 'string' },
     'stalled-seconds': { type: 'string' },
     'max-stalled': { type: 'string' },
+    'redis-timeout': { type: 'string' },
     quiet: { type: 'boolean' },
   });
   if (flags.help) {
@@ -62,12 +65,9 @@ export async function workerCommand(args: string[], hooks: Pick<RedisWorkerOptio
     // Read by libtensorflow when tfjs-node-gpu loads, i.e. in the training threads started later.
     process.env['CUDA_VISIBLE_DEVICES'] = flags.device;
   }
-  const seconds = (name: 'lock-seconds' | 'stalled-seconds'): number | undefined => {
-    const value = flags[name];
-    if (value === undefined) return undefined;
-    const number = Number(value);
-    if (!Number.isFinite(number) || number <= 0) throw new UsageError(`nes worker: --${name} expects a number of seconds > 0, got "${value}"`);
-    return Math.round(number * 1000);
+  const seconds = (name: 'lock-seconds' | 'stalled-seconds' | 'redis-timeout'): number | undefined => {
+    const value = secondsFlag('worker', name, flags[name]);
+    return value === undefined ? undefined : Math.round(value * 1000);
   };
 
   const { RedisTrainingWorker } = await import('../farm/redis/worker.js');
@@ -82,6 +82,7 @@ export async function workerCommand(args: string[], hooks: Pick<RedisWorkerOptio
     lockMs: seconds('lock-seconds'),
     stalledIntervalMs: seconds('stalled-seconds'),
     maxStalledCount: intFlag('worker', 'max-stalled', flags['max-stalled'], 0),
+    redisTimeoutMs: seconds('redis-timeout'),
     log: (line, kind) => (flags.quiet && kind !== 'status' ? undefined : console.log(line)),
     beforeTrain: hooks.beforeTrain,
   });
@@ -106,6 +107,8 @@ export async function workerCommand(args: string[], hooks: Pick<RedisWorkerOptio
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+  // Redis stayed away: one line (the CLI's error report) and exit code 2.
+  if (worker.lostRedis) throw worker.lostRedis;
   console.log('worker: stopped');
   return 0;
 }

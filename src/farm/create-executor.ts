@@ -41,6 +41,7 @@ export async function createExecutor(execution: ExecutionSettings, request: Exec
         url: execution.redis,
         dataset: datasetReference(recipe, options.data),
         concurrency: execution.workers ?? DEFAULT_REDIS_CONCURRENCY,
+        redisTimeoutMs: execution.redisTimeoutSeconds * 1000,
       });
     }
   }

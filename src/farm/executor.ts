@@ -13,7 +13,17 @@ export type ExecutorResult =
 export interface TrainingExecutor {
   /** How many trainings to keep in flight. */
   readonly concurrency: number;
-  train(task: Omit<TrainTask, 'progressChannel'>, onAttemptFailed?: (attempt: number, reason: string) => void): Promise<ExecutorResult>;
+  /**
+   * Trains one task. onAttemptFailed: an attempt failed and the task is tried again. onRequeued:
+   * the executor lost the attempt's job (e.g. Redis restarted without its data) and queued it
+   * again; a worker may have trained it in vain. Rejects with a NesInputError when the search
+   * cannot go on (a full disk, Redis gone for good): the task is then left to a resume.
+   */
+  train(
+    task: Omit<TrainTask, 'progressChannel'>,
+    onAttemptFailed?: (attempt: number, reason: string) => void,
+    onRequeued?: (attempt: number, reason: string) => void,
+  ): Promise<ExecutorResult>;
   close(): Promise<void>;
 }
 

@@ -152,6 +152,12 @@ export const configSchema = {
         workerHeapMb: { type: 'integer', minimum: 64, description: 'JavaScript heap limit per local worker thread (MiB)' },
         maxAttempts: { ...positiveInt, default: 2 },
         taskTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, default: 86400 },
+        redisTimeoutSeconds: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          default: 60,
+          description: 'executor "redis": stop the search (resumable) when Redis does not answer for this long',
+        },
       },
       default: {},
     },

@@ -47,6 +47,8 @@ export interface NesConfig {
     workerHeapMb?: number;
     maxAttempts: number;
     taskTimeoutSeconds: number;
+    /** Executor "redis": how long Redis may not answer before the search stops (resumable). */
+    redisTimeoutSeconds: number;
   };
 }
 

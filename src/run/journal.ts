@@ -21,6 +21,12 @@ export type JournalEvent = { time: string } & (
       lossCurve: number[];
     }
   | { event: 'attempt-failed'; method: string; trialId: number; attempt: number; reason: string }
+  /**
+   * The executor lost the job of this attempt (Redis restarted without its data) and queued it
+   * again as attempt + 1: that training may have run twice. Informational: a resume replays
+   * proposals and results only.
+   */
+  | { event: 'requeued'; method: string; trialId: number; attempt: number; reason: string }
   | { event: 'failed'; method: string; trialId: number; attempt: number; reason: string }
   | { event: 'run-finished'; seconds: number }
 );

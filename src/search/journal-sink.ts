@@ -20,6 +20,8 @@ export function journalSink(journal: Journal): SearchEventSink {
         return journal.append({ event: 'started', method: event.method, trialId: event.trialId, attempt: event.attempt });
       case 'attempt-failed':
         return journal.append({ event: 'attempt-failed', method: event.method, trialId: event.trialId, attempt: event.attempt, reason: event.reason });
+      case 'requeued':
+        return journal.append({ event: 'requeued', method: event.method, trialId: event.trialId, attempt: event.attempt, reason: event.reason });
       case 'adopted':
         return journal.append({ event: 'adopted', method: event.method, trialId: event.trialId });
       case 'trial-settled': {

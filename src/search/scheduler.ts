@@ -74,6 +74,9 @@ async function train(options: ScheduleOptions, trial: Trial): Promise<SettledTri
   const outcome: ExecutorResult = await options.executor.train(options.taskFor(trial), (attempt, reason) => {
     sink({ type: 'attempt-failed', method, trialId: trial.id, attempt, reason });
     sink({ type: 'started', method, trialId: trial.id, attempt: attempt + 1 });
+  }, (attempt, reason) => {
+    sink({ type: 'requeued', method, trialId: trial.id, attempt, reason });
+    sink({ type: 'started', method, trialId: trial.id, attempt: attempt + 1 });
   });
   if (outcome.status === 'failed') {
     return { trial, failure: { trialId: trial.id, genotypeId: genotypeId(trial.genotype), reason: outcome.reason, attempts: outcome.attempts } };

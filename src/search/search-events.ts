@@ -18,6 +18,8 @@ export type SearchEvent =
   | { type: 'proposed'; method: string; trial: Trial }
   | { type: 'started'; method: string; trialId: number; attempt: number }
   | { type: 'attempt-failed'; method: string; trialId: number; attempt: number; reason: string }
+  /** The executor queued a trial again because its job was lost (a Redis restarted without persistence). */
+  | { type: 'requeued'; method: string; trialId: number; attempt: number; reason: string }
   /** A trial in flight at the crash whose files turned out complete: taken instead of retrained. */
   | { type: 'adopted'; method: string; trialId: number }
   /** `replayed`: read back from the journal on resume, not ended now (already journaled). */

@@ -14,4 +14,4 @@ export const FILE_SYSTEM_PROBLEMS: Record<string, string> = {
 };
 
 /** The codes after which storing more cannot work until the user makes room or fixes the folder. */
-export const STORAGE_CODES = ['ENOSPC', 'EDQUOT', 'EROFS'] as const;
+export const STORAGE_CODES = ['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES'] as const;

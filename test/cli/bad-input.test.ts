@@ -19,6 +19,8 @@ import { DataFormatError } from '../../src/data/errors.js';
 import { MetricInputError } from '../../src/evaluate/errors.js';
 import { EnsembleInputError } from '../../src/export/errors.js';
 import { probeRedis } from '../../src/farm/redis/executor.js';
+import { RedisGoneError } from '../../src/farm/redis/outage.js';
+import { StorageError } from '../../src/farm/storage-error.js';
 import { ConfigError, resolveConfig } from '../../src/run/config.js';
 import { JournalError } from '../../src/run/journal-reader.js';
 import { RunFolderError } from '../../src/run/run-folder.js';
@@ -83,6 +85,9 @@ const cases: [string, string[], RegExp][] = [
   ['RE parents above population', ['search', '--config', config('parents', { methods: ['re'], re: { population: 4, parents: 8 } })], /\/re\/parents: 8 parent candidates cannot be chosen from a population of 4/],
   ['deepens-rs without rs', ['search', '--config', config('order', { methods: ['deepens-rs'] })], /"deepens-rs" uses the best architecture of NES-RS; list "rs" before it/],
   ['redis without URL', ['search', '--config', config('redis', { execution: { executor: 'redis' } })], /\/execution\/redis: executor "redis" needs the queue URL/],
+  ['a Redis timeout of zero', ['search', '--config', config('redis-timeout', { execution: { redisTimeoutSeconds: 0 } })], /\/execution\/redisTimeoutSeconds: must be > 0, got 0/],
+  ['a negative --redis-timeout', ['search', '--redis-timeout', '-5'], /nes search: --redis-timeout expects a number of seconds > 0, got "-5"/],
+  ['a worker --redis-timeout that is not a number', ['worker', '--redis', 'redis://127.0.0.1:1', '--redis-timeout', 'soon'], /nes worker: --redis-timeout expects a number of seconds > 0, got "soon"/],
   ['unknown space', ['search', '--config', config('space', { ...good, space: 'dartz' })], /\/space: unknown search space 'dartz' \(shipped: darts, nb201/],
   ['space with an unknown op', ['search', '--config', config('space-op', { ...good, space: file('myspace.json', readFileSync(join(searchSpacesDir(), 'darts.json'), 'utf8').replace('"sep_conv_5x5"', '"conv_7x7"')) })], /\/space: .*conv_7x7/],
   ['fixed genotype with an unknown op', ['search', '--config', config('genotype', { ...good, methods: ['deepens'], deepens: { genotype: file('g.json', readFileSync(join(searchSpacesDir(), 'genotypes', 'darts-v2.json'), 'utf8').replace('"dil_conv_3x3"', '"conv_9x9"')) } })], /\/deepens\/genotype: .*conv_9x9/],
@@ -185,6 +190,9 @@ test('every kind of user error is a NesInputError: one line, exit code 2; anythi
     // planMethod when NES-RS left no pool to take the best architecture from.
     ['planMethod', await thrown(() => planMethod('deepens-rs', config, loadConfigInputs(config), []))],
     ['unreachable Redis', await thrown(() => probeRedis('redis://127.0.0.1:1', 2000))],
+    // Redis gone for good mid-search, and a full disk on the Redis coordinator (test/farm/redis-faults.test.ts).
+    ['RedisGoneError', new RedisGoneError('lost Redis at redis://127.0.0.1:6379: no answer for 60 s (connect ECONNREFUSED)')],
+    ['StorageError', new StorageError('cannot write runs/r/members/rs/0000: no space left on the device (ENOSPC)')],
   ];
   const printed: string[] = [];
   t.mock.method(console, 'error', (line: string) => printed.push(line));

@@ -30,6 +30,7 @@ import { buildWorkerDataSets } from '../../src/farm/worker-data.js';
 import { startTestRedis, type TestRedis } from '../fixtures/redis-server.js';
 import { blankImages } from '../helpers/blank-images.js';
 import { NesInputError } from '../../src/util/errors.js';
+import { StorageError } from '../../src/farm/storage-error.js';
 
 let redis: TestRedis;
 before(async () => {
@@ -161,6 +162,54 @@ test('retries with backoff carry the worker reason; a failed result is not retri
     assert.deepEqual(await client.zrangebyscore(registryKey(), '-inf', '+inf'), ['nes-canned']);
   } finally {
     await executor.close();
+    await worker.close();
+  }
+});
+
+test('a full disk on the coordinator stops the search without failing the trial; the resume takes the result kept in Redis', async (t) => {
+  if ('skip' in redis) return t.skip(redis.skip);
+  const runDir = mkdtempSync(join(tmpdir(), 'nes-redis-full-'));
+  const members = join(runDir, 'members', 'rs');
+  const trained = new Map<string, number>();
+  const worker = new Worker<TrainJobData, TrainJobResult>(
+    'nes-full-disk',
+    async (job: Job<TrainJobData, TrainJobResult>) => {
+      trained.set(job.id!, (trained.get(job.id!) ?? 0) + 1);
+      return cannedMember(job.data.task.trial.id);
+    },
+    { connection: connectionFor(redis.url), prefix: 'nes' },
+  );
+  const options = { url: redis.url, runId: 'full-disk', dataset: reference, engine: 'cpu' as const, data, maxAttempts: 3, taskTimeoutMs: 60_000, pollMs: 50 };
+  // The disk is full when the coordinator writes the member (the error as fs gives it).
+  const full = new RedisExecutor({
+    ...options,
+    writeMember: (dir) => {
+      throw Object.assign(new Error(`ENOSPC: no space left on device, write '${join(dir, 'test.npy')}'`), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+    },
+  });
+  const retries: number[] = [];
+  try {
+    await assert.rejects(
+      full.train(task(0, members), (attempt) => retries.push(attempt)),
+      (error: Error) =>
+        error instanceof StorageError &&
+        error.message ===
+          `cannot write ${join(members, '0')}: no space left on the device (ENOSPC); the search stopped and nothing finished is lost: make room (or fix the folder), then go on with: nes search --resume ${runDir}`,
+    );
+    // Once stopped, no new training starts.
+    await assert.rejects(full.train(task(1, members)), StorageError);
+  } finally {
+    await full.close();
+  }
+  assert.deepEqual(retries, []);
+  // The resume (a new coordinator of the same run, disk freed): the result is still in Redis.
+  const resumed = new RedisExecutor(options);
+  try {
+    const result = await resumed.train(task(0, members));
+    assert.deepEqual([result.status, trained.get('rs-0')], ['finished', 1]);
+    assert.deepEqual([...readFileSync(join(members, '0', 'weights.bin'))], [0, 1, 2, 3]);
+  } finally {
+    await resumed.close();
     await worker.close();
   }
 });

@@ -4,11 +4,10 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RedisConnection } from 'bullmq';
 import { loadConfiguredDataset } from '../../src/data/configured-dataset.js';
 import { readNpy } from '../../src/data/npy.js';
@@ -19,16 +18,16 @@ import { runSearch } from '../../src/search/run-search.js';
 import { loadConfigInputs } from '../../src/search/config-inputs.js';
 import type { SearchProgress } from '../../src/search/progress.js';
 import { startTestRedis, type TestRedis } from '../fixtures/redis-server.js';
+import { workerSpawner } from '../fixtures/spawn-worker.js';
 import { TINY_SEARCH } from '../helpers/tiny-search.js';
 import { isEngineName } from '../../src/util/engine-names.js';
 
-const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-const WORKER_ENTRY = fileURLToPath(new URL(`../fixtures/redis-worker-entry${extension}`, import.meta.url));
 const ENGINE = [process.env['NES_TEST_ENGINE'] ?? 'wasm'].find(isEngineName) ?? 'wasm';
 const BUDGET = 4;
 
 let redis: TestRedis;
 const children: ChildProcess[] = [];
+const spawnWorker = workerSpawner(children);
 
 before(async () => {
   redis = await startTestRedis();
@@ -38,60 +37,6 @@ after(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   if (redis && 'stop' in redis) await redis.stop();
 });
-
-interface SpawnedWorker {
-  child: ChildProcess;
-  output(): string;
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
-  exited: Promise<number | null>;
-}
-
-/** `nes worker <args>` in a child process, with the same loader flags (tsx) as this one. */
-function spawnWorker(args: string[], env: NodeJS.ProcessEnv = {}): SpawnedWorker {
-  const child = spawn(process.execPath, [...process.execArgv.filter((a) => !a.startsWith('--test')), WORKER_ENTRY, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  const listeners = new Set<() => void>();
-  const append = (chunk: Buffer) => {
-    output += chunk.toString();
-    for (const listener of listeners) listener();
-  };
-  child.stdout!.on('data', append);
-  child.stderr!.on('data', append);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    child,
-    output: () => output,
-    exited,
-    waitFor(pattern, timeoutMs = 60_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (pattern.test(output)) {
-            listeners.delete(check);
-            clearTimeout(timer);
-            resolve();
-          }
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`worker output did not match ${pattern} within ${timeoutMs} ms:\n${output}`));
-        }, timeoutMs);
-        listeners.add(check);
-        check();
-        void exited.then(() => {
-          if (listeners.has(check)) {
-            listeners.delete(check);
-            clearTimeout(timer);
-            reject(new Error(`worker exited before its output matched ${pattern}:\n${output}`));
-          }
-        });
-      });
-    },
-  };
-}
 
 function recordingProgress(epochs: TrainProgress[]): SearchProgress {
   return { methodStarted() {}, epoch: (p) => epochs.push(p), trialDone() {}, log() {}, stop() {} };

@@ -67,3 +67,23 @@ test('a journal the optimizer would not propose again is refused', async () => {
     (error: unknown) => error instanceof JournalError && /trial 0 was not proposed again as recorded/.test(error.message),
   );
 });
+
+test("a journal with 'requeued' lines (jobs Redis lost and the executor queued again) resumes like one without", async () => {
+  const make = () => new RandomSearch({ space: nb201, budget: 6, seed: 'requeued' });
+  const first = (running: number[]) => running[0]!;
+  const reference = await scheduleMethod(make(), fakeExecutor(2, OUTCOMES, first));
+  const time = new Date().toISOString();
+  // Every training was lost once: requeued as attempt 2.
+  const withRequeues = reference.journal.flatMap((event): JournalEvent[] =>
+    event.event === 'started'
+      ? [event, { time, event: 'requeued', method: event.method, trialId: event.trialId, attempt: 1, reason: 'the job vanished from Redis' }, { ...event, attempt: 2 }]
+      : [event],
+  );
+  const cut = withRequeues.findIndex((event) => event.event === 'finished') + 3;
+  const before = withRequeues.slice(0, cut);
+  const order = ends(reference.journal).slice(ends(before).length);
+  const resumed = await scheduleMethod(make(), fakeExecutor(2, OUTCOMES, () => order.shift()!), { resume: before });
+  assert.deepEqual([...proposals(before), ...proposals(resumed.journal)], proposals(reference.journal));
+  assert.deepEqual(resumed.pool.members.map((m) => m.trialId), reference.pool.members.map((m) => m.trialId));
+  assert.deepEqual(resumed.pool.failed.map((f) => f.trialId), reference.pool.failed.map((f) => f.trialId));
+});

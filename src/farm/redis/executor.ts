@@ -1,5 +1,6 @@
 import { Queue, QueueEvents, RedisConnection, type Job } from 'bullmq';
 import { writeMemberFiles } from '../member-files.js';
+import { runDirOfMember, storageError } from '../storage-error.js';
 import type { ExecutorOptions, ExecutorResult, TrainingExecutor } from '../executor.js';
 import type { TrainProgress, TrainTask } from '../types.js';
 import {
@@ -17,6 +18,7 @@ import {
   type TrainJobResult,
 } from './protocol.js';
 import { NesInputError } from '../../util/errors.js';
+import { DEFAULT_REDIS_TIMEOUT_MS, RedisGoneError, RedisWatch, isConnectionError, type RedisOutage } from './outage.js';
 
 export interface RedisExecutorOptions extends ExecutorOptions {
   /** redis://[user:password@]host:port[/db] or rediss://… (TLS). */
@@ -38,16 +40,27 @@ export interface RedisExecutorOptions extends ExecutorOptions {
   heartbeatMs?: number;
   /** Keep the queue's keys in Redis after close (default: obliterate them). */
   keepQueue?: boolean;
+  /** Stop the search when Redis does not answer for this long. Default 60 000 ms. */
+  redisTimeoutMs?: number;
+  /** Where the one-line reports of a lost and recovered connection go. Default: stderr. */
+  log?: (line: string) => void;
+  /** Writes a finished member's files (tests inject a full disk here). Default writeMemberFiles. */
+  writeMember?: typeof writeMemberFiles;
 }
 
 interface Pending {
   jobId: string;
   task: Omit<TrainTask, 'progressChannel'>;
   onAttemptFailed: (attempt: number, reason: string) => void;
+  onRequeued: (attempt: number, reason: string) => void;
+  /** The job has been added to Redis (until then, its absence there is no loss). */
+  queued: boolean;
   /** The attempt now running, as the journal counts it. */
   attempt: number;
   settled: boolean;
   resolve: (result: ExecutorResult) => void;
+  /** The search cannot go on (full disk, Redis gone): the trial stays unfinished for a resume. */
+  reject: (error: Error) => void;
   promise: Promise<ExecutorResult>;
 }
 
@@ -57,6 +70,10 @@ interface Pending {
  * no-op and its result is recorded once (the member files are written here, by the coordinator,
  * from the job's return value). Attempts and backoff are BullMQ's; a worker that dies mid-job loses
  * its lock and the job is retaken by another worker (stalled-job detection, configured on workers).
+ * A job that vanishes from Redis (a restart without persistence) is queued again and reported
+ * (onRequeued). The search stops, its unfinished trials left to a resume, when a member cannot be
+ * written (StorageError) or Redis does not answer for redisTimeoutMs (RedisGoneError); the queue
+ * is then kept, so that a resume takes the results that are in Redis instead of retraining them.
  */
 export class RedisExecutor implements TrainingExecutor {
   readonly concurrency: number;
@@ -68,13 +85,28 @@ export class RedisExecutor implements TrainingExecutor {
   private readonly poller: NodeJS.Timeout;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly ready: Promise<void>;
+  private readonly watch: RedisWatch;
+  private readonly writeMember: typeof writeMemberFiles;
   private closed = false;
+  /** Why the search stopped (a StorageError or a RedisGoneError), if it did. */
+  private stopped: Error | undefined;
+  private outage: RedisOutage | undefined;
 
   constructor(private readonly options: RedisExecutorOptions) {
     this.concurrency = options.concurrency ?? 4;
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
     this.queueName = options.queueName ?? queueNameForRun(options.runId);
-    const connection = connectionFor(options.url);
+    this.writeMember = options.writeMember ?? writeMemberFiles;
+    const log = options.log ?? ((line: string) => console.error(`nes: ${line}`));
+    this.watch = new RedisWatch({
+      url: options.url,
+      timeoutMs: options.redisTimeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS,
+      log,
+      onGiveUp: (outage) => this.redisGone(outage),
+      // Back after a restart: find the jobs it lost now rather than at the next poll.
+      onRecovered: () => void this.poll(),
+    });
+    const connection = this.watch.connectionOptions();
     this.queue = new Queue(this.queueName, {
       connection,
       prefix: this.prefix,
@@ -83,8 +115,8 @@ export class RedisExecutor implements TrainingExecutor {
       streams: { events: { maxLen: 100 } },
     });
     this.events = new QueueEvents(this.queueName, { connection, prefix: this.prefix });
-    this.queue.on('error', (error) => this.warn(`queue: ${error.message}`));
-    this.events.on('error', (error) => this.warn(`queue events: ${error.message}`));
+    this.queue.on('error', (error) => this.warn(`queue: ${error.message}`, error));
+    this.events.on('error', (error) => this.warn(`queue events: ${error.message}`, error));
     this.events.on('completed', ({ jobId, returnvalue }) => {
       const entry = this.pending.get(jobId);
       if (entry && !entry.settled) void this.finish(entry, parseResult(returnvalue));
@@ -105,7 +137,11 @@ export class RedisExecutor implements TrainingExecutor {
       const entry = this.pending.get(jobId);
       if (entry && !entry.settled && typeof data === 'object' && data !== null) options.onProgress?.(data as TrainProgress);
     });
-    this.ready = Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady()]).then(() => this.register());
+    this.ready = Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady()]).then(([queueClient, eventsClient]) => {
+      this.watch.track(queueClient);
+      this.watch.track(eventsClient);
+      return this.register();
+    });
     this.ready.catch(() => {});
     this.heartbeat = setInterval(() => void this.register().catch(() => {}), options.heartbeatMs ?? 5000);
     this.heartbeat.unref();
@@ -113,14 +149,21 @@ export class RedisExecutor implements TrainingExecutor {
     this.poller.unref();
   }
 
-  train(task: Omit<TrainTask, 'progressChannel'>, onAttemptFailed: (attempt: number, reason: string) => void = () => {}): Promise<ExecutorResult> {
+  train(
+    task: Omit<TrainTask, 'progressChannel'>,
+    onAttemptFailed: (attempt: number, reason: string) => void = () => {},
+    onRequeued: (attempt: number, reason: string) => void = () => {},
+  ): Promise<ExecutorResult> {
+    if (this.outage) return Promise.reject(this.goneError(task.memberDir));
+    if (this.stopped) return Promise.reject(this.stopped);
     if (this.closed) return Promise.resolve({ status: 'failed', reason: 'the Redis executor is closed', attempts: 0 });
     const jobId = jobIdFor(task);
     const existing = this.pending.get(jobId);
     if (existing) return existing.promise;
     let resolve!: (result: ExecutorResult) => void;
-    const promise = new Promise<ExecutorResult>((r) => (resolve = r));
-    const entry: Pending = { jobId, task, onAttemptFailed, attempt: 1, settled: false, resolve, promise };
+    let reject!: (error: Error) => void;
+    const promise = new Promise<ExecutorResult>((ok, fail) => ((resolve = ok), (reject = fail)));
+    const entry: Pending = { jobId, task, onAttemptFailed, onRequeued, queued: false, attempt: 1, settled: false, resolve, reject, promise };
     this.pending.set(jobId, entry);
     void this.enqueue(entry);
     return promise;
@@ -130,6 +173,7 @@ export class RedisExecutor implements TrainingExecutor {
     try {
       await this.ready;
       await this.add(entry);
+      entry.queued = true;
       // The job may have finished before (e.g. added by an earlier coordinator of this run).
       await this.check(entry);
     } catch (error) {
@@ -159,8 +203,13 @@ export class RedisExecutor implements TrainingExecutor {
     const state = await this.queue.getJobState(entry.jobId);
     if (entry.settled) return;
     if (state === 'unknown') {
-      // Removed behind our back (e.g. the queue was cleaned): queue it again.
+      // Gone from Redis although never finished: Redis restarted without its data (or the queue
+      // was cleaned). Queue it again, and say so: a worker may still be training the lost job,
+      // whose result Redis will refuse (issue 19, item 5).
       await this.add(entry);
+      if (entry.settled) return;
+      entry.onRequeued(entry.attempt, 'the job vanished from Redis (restarted without persistence?) and was queued again');
+      entry.attempt++;
       return;
     }
     if (state !== 'completed' && state !== 'failed') return;
@@ -171,9 +220,11 @@ export class RedisExecutor implements TrainingExecutor {
   }
 
   private async poll(): Promise<void> {
-    if (this.closed) return;
+    // While Redis is away, commands would only pile up; the watch polls once it is back.
+    if (this.closed || this.watch.down || this.outage) return;
     for (const entry of this.pending.values()) {
-      if (entry.settled) continue;
+      // Not added yet: enqueue checks it once it is.
+      if (entry.settled || !entry.queued) continue;
       try {
         await this.check(entry);
       } catch {
@@ -195,7 +246,17 @@ export class RedisExecutor implements TrainingExecutor {
       } else {
         if (result.format !== MEMBER_FORMAT) throw new Error(`unknown result format "${String(result.format)}"`);
         const member = decodeMember(result.payload);
-        writeMemberFiles(entry.task.memberDir, { ...member, trialId: entry.task.trial.id }, this.options.data.numClasses);
+        try {
+          this.writeMember(entry.task.memberDir, { ...member, trialId: entry.task.trial.id }, this.options.data.numClasses);
+        } catch (error) {
+          const storage = storageError(error, entry.task.memberDir);
+          if (!storage) throw error;
+          // Not a failure of the trial: stop the search, and keep the job and its result in Redis
+          // for the resume (issue 19, item 2).
+          this.stopped ??= storage;
+          entry.reject(storage);
+          return;
+        }
         const { model: _model, ...rest } = member;
         outcome = { status: 'finished', ...rest, attempts };
       }
@@ -246,11 +307,33 @@ export class RedisExecutor implements TrainingExecutor {
     await client.zadd(registryKey(this.prefix), Date.now(), this.queueName);
   }
 
-  private warn(message: string): void {
-    if (!this.closed) process.emitWarning(`nes redis executor (${this.queueName}): ${message}`);
+  /** Redis did not answer for redisTimeoutMs: every unfinished training is left to a resume. */
+  private redisGone(outage: RedisOutage): void {
+    this.outage = outage;
+    for (const entry of this.pending.values()) {
+      if (entry.settled) continue;
+      entry.settled = true;
+      entry.reject(this.goneError(entry.task.memberDir));
+    }
   }
 
-  /** Stops listening, unregisters the run's queue and (unless keepQueue) deletes its keys. */
+  private goneError(memberDir: string): RedisGoneError {
+    const { address, seconds, lastError } = this.outage!;
+    return new RedisGoneError(
+      `lost Redis at ${address}: no answer for ${seconds} s (${lastError}); the search stopped and nothing finished is lost: ` +
+        `once Redis is back, go on with: nes search --resume ${runDirOfMember(memberDir)} (execution.redisTimeoutSeconds or --redis-timeout waits longer)`,
+    );
+  }
+
+  private warn(message: string, error?: unknown): void {
+    // A lost connection is reported once, by the watch; ioredis would repeat it at every retry.
+    if (!this.closed && !isConnectionError(error ?? message)) process.emitWarning(`nes redis executor (${this.queueName}): ${message}`);
+  }
+
+  /**
+   * Stops listening, unregisters the run's queue and (unless keepQueue, or the search stopped
+   * short) deletes its keys. With Redis away this waits at most until the watch gives up.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -259,13 +342,16 @@ export class RedisExecutor implements TrainingExecutor {
     for (const entry of this.pending.values()) {
       this.settle(entry, { status: 'failed', reason: 'the Redis executor was closed before the job finished', attempts: entry.attempt });
     }
-    try {
-      const client = registryClient(await this.queue.client);
-      await client.zrem(registryKey(this.prefix), this.queueName);
-      if (!this.options.keepQueue) await this.queue.obliterate({ force: true });
-    } catch (error) {
-      process.emitWarning(`nes redis executor (${this.queueName}): cleanup on close failed: ${describe(error)}`);
+    if (!this.outage) {
+      try {
+        const client = registryClient(await this.queue.client);
+        await client.zrem(registryKey(this.prefix), this.queueName);
+        if (!this.options.keepQueue && !this.stopped) await this.queue.obliterate({ force: true });
+      } catch (error) {
+        process.emitWarning(`nes redis executor (${this.queueName}): cleanup on close failed: ${describe(error)}`);
+      }
     }
+    await this.watch.stop();
     await this.events.close();
     await this.queue.close();
   }

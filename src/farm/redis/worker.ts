@@ -16,6 +16,7 @@ import {
 } from './protocol.js';
 import type { ThreadTask } from './train-thread.js';
 import { probeRedis } from './executor.js';
+import { DEFAULT_REDIS_TIMEOUT_MS, RedisGoneError, RedisWatch, isConnectionError } from './outage.js';
 
 export interface RedisWorkerOptions {
   /** redis://[user:password@]host:port[/db] or rediss://… (TLS). */
@@ -45,6 +46,8 @@ export interface RedisWorkerOptions {
   discoveryMs?: number;
   /** Runs whose coordinator has not refreshed its registry entry for this long are not served. Default 60 000 ms. */
   registryTtlMs?: number;
+  /** Stop when Redis does not answer for this long. Default 60 000 ms. */
+  redisTimeoutMs?: number;
   /** Each log line; `status` marks the lines that say what the worker serves (shown even when quiet). */
   log?: (line: string, kind: 'status' | 'detail') => void;
   /** Called when a job has been taken, before it trains (tests use it to kill a worker mid-job). */
@@ -62,6 +65,12 @@ interface Workspace {
 const MAX_WORKSPACES = 2;
 
 /**
+ * After Redis came back, runs missing from the registry are served on for this long: a Redis
+ * restarted without its data has an empty registry until each coordinator's next heartbeat (5 s).
+ */
+const REGISTRY_GRACE_MS = 15_000;
+
+/**
  * The worker side of the Redis executor: BullMQ workers on one or several run queues, training
  * each job on piscina threads built for the job's data set (rebuilt here from the job's
  * DatasetReference once, checked against its fingerprint, and cached).
@@ -74,7 +83,12 @@ export class RedisTrainingWorker {
   private readonly slots: Semaphore;
   private readonly logLine: (line: string, kind: 'status' | 'detail') => void;
   private registry?: RedisConnection;
+  private watch?: RedisWatch;
   private discovery?: NodeJS.Timeout;
+  /** Jobs whose result Redis refused because it lost them (logged once each). */
+  private readonly refused = new Set<string>();
+  /** Set when the worker stopped because Redis stayed away longer than redisTimeoutMs. */
+  lostRedis?: RedisGoneError;
   private closing?: Promise<void>;
   private resolveDone!: () => void;
   /** Resolves when the worker has closed. */
@@ -99,13 +113,28 @@ export class RedisTrainingWorker {
   /** Starts serving: the given queues, or those of the run registry (and new ones as they appear). */
   async start(): Promise<void> {
     await probeRedis(this.options.url);
+    this.watch = new RedisWatch({
+      url: this.options.url,
+      timeoutMs: this.options.redisTimeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS,
+      log: (line) => this.status(`worker: ${line}`),
+      onGiveUp: ({ address, seconds, lastError }) => {
+        this.lostRedis = new RedisGoneError(
+          `lost Redis at ${address}: no answer for ${seconds} s (${lastError}); nes worker stopped (its jobs go to other workers once Redis is back): ` +
+            `start nes worker again then (--redis-timeout S waits longer)`,
+        );
+        void this.close(true);
+      },
+    });
     if (this.options.queues && this.options.queues.length > 0) {
       for (const name of this.options.queues) this.serve(name);
       this.status(`worker: serving ${this.options.queues.join(', ')} on ${redactUrl(this.options.url)}, ${this.concurrency} at a time`);
       return;
     }
-    this.registry = new RedisConnection(connectionFor(this.options.url), { shared: false });
-    this.registry.on('error', (error: Error) => this.log(`worker: registry connection: ${error.message}`));
+    this.registry = new RedisConnection(this.watch.connectionOptions(), { shared: false });
+    this.registry.on('error', (error: Error) => {
+      if (!isConnectionError(error)) this.log(`worker: registry connection: ${error.message}`);
+    });
+    void this.registry.client.then((client) => this.watch?.track(client), () => {});
     this.status(`worker: waiting for runs in ${registryKey(this.prefix)} on ${redactUrl(this.options.url)}, ${this.concurrency} at a time`);
     await this.discover();
     this.discovery = setInterval(() => void this.discover(), this.options.discoveryMs ?? 2000);
@@ -123,11 +152,13 @@ export class RedisTrainingWorker {
       const client = registryClient(await this.registry.client);
       active = await client.zrangebyscore(registryKey(this.prefix), Date.now() - (this.options.registryTtlMs ?? 60_000), '+inf');
     } catch (error) {
-      this.log(`worker: cannot read the run registry: ${(error as Error).message}`);
+      if (!isConnectionError(error)) this.log(`worker: cannot read the run registry: ${(error as Error).message}`);
       return;
     }
     if (this.closing) return;
     for (const name of active) if (!this.workers.has(name)) this.serve(name);
+    // Just after an outage the registry may be empty although the runs go on (see REGISTRY_GRACE_MS).
+    if (!this.watch || this.watch.sinceRecovery < REGISTRY_GRACE_MS) return;
     for (const name of this.workers.keys()) {
       if (!active.includes(name)) void this.stopServing(name);
     }
@@ -135,14 +166,27 @@ export class RedisTrainingWorker {
 
   private serve(name: string): void {
     const worker = new Worker<TrainJobData, TrainJobResult>(name, (job) => this.process(name, job), {
-      connection: connectionFor(this.options.url),
+      connection: this.watch?.connectionOptions() ?? connectionFor(this.options.url),
       prefix: this.prefix,
       concurrency: this.concurrency,
       lockDuration: this.options.lockMs ?? 30_000,
       stalledInterval: this.options.stalledIntervalMs ?? 30_000,
       maxStalledCount: this.options.maxStalledCount ?? 2,
     });
-    worker.on('error', (error) => this.log(`worker: ${name}: ${error.message}`));
+    // A lost connection is reported once, by the watch; BullMQ would repeat it at every retry.
+    worker.on('error', (error) => {
+      if (isConnectionError(error)) return;
+      const lost = /Missing (?:lock|key) for job (\S+)\./.exec(error.message);
+      if (!lost) {
+        this.log(`worker: ${name}: ${error.message}`);
+      } else if (!this.refused.has(`${name} ${lost[1]}`)) {
+        // BullMQ refuses every later step of that job too: one line is enough.
+        this.refused.add(`${name} ${lost[1]}`);
+        this.log(`worker: ${name} ${lost[1]}: Redis refused the result: the job was lost from Redis (a restart without persistence?); the coordinator queues it again`);
+      }
+    });
+    void worker.client.then((client) => this.watch?.track(client), () => {});
+    void worker.waitUntilReady().then((client) => this.watch?.track(client), () => {});
     worker.on('failed', (job, error) => {
       if (job) this.log(`worker: ${name} ${job.id}: attempt ${job.attemptsStarted} failed: ${error.message}`);
     });
@@ -274,6 +318,7 @@ export class RedisTrainingWorker {
       }
       this.workspaces.clear();
       await this.registry?.close().catch(() => {});
+      await this.watch?.stop();
       this.resolveDone();
     })();
     return this.closing;
