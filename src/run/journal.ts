@@ -45,9 +45,17 @@ export class Journal {
 
   append(event: WithoutTime<JournalEvent>): void {
     const line = JSON.stringify({ time: new Date().toISOString(), ...event }) + '\n';
-    writeSync(this.fd, (this.pending ?? '') + line);
-    this.pending = undefined;
-    fsyncSync(this.fd);
+    try {
+      writeSync(this.fd, (this.pending ?? '') + line);
+      this.pending = undefined;
+      fsyncSync(this.fd);
+    } catch (error) {
+      // Writes through a descriptor fail without a path (a full disk: "ENOSPC: no space left on
+      // device, write"); the error report names the file and the fix only when it has one.
+      const failure = error as NodeJS.ErrnoException;
+      if (failure.path === undefined) failure.path = this.path;
+      throw failure;
+    }
   }
 
   /**

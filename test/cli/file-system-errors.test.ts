@@ -4,6 +4,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileSystemProblem } from '../../src/cli/report-error.js';
+import { Journal } from '../../src/run/journal.js';
 import { buildFixtureRun } from '../export/fixtures.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -35,5 +36,18 @@ test('nes report into a target it cannot write exits 2 with that line', async ()
     assert.equal(result.stderr.trim(), `nes: cannot write ${join(runDir, 'report.html')}: it is a folder, a file was expected (EISDIR)`);
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+});
+
+test('a journal write on a full disk names the journal (writes through a descriptor carry no path of their own)', () => {
+  // /dev/full answers every write with ENOSPC.
+  const journal = new Journal('/dev/full');
+  try {
+    assert.throws(
+      () => journal.append({ event: 'run-finished', seconds: 1 }),
+      (error: unknown) => /^cannot write \/dev\/full: no space left on the device; free some space/.test(fileSystemProblem(error) ?? ''),
+    );
+  } finally {
+    journal.close();
   }
 });
