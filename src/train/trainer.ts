@@ -1,7 +1,9 @@
 /**
  * Training loop as DARTS/NES train a network: SGD with momentum, PyTorch-style weight decay on
  * every trainable parameter (BN gamma/beta included, as torch.optim.SGD(model.parameters())),
- * optional global-norm gradient clipping, cosine annealing per epoch, seeded shuffling.
+ * optional global-norm gradient clipping, cosine annealing per epoch, seeded shuffling. Training
+ * can stop after any epoch and continue later from its TrainingState (multi-fidelity search
+ * promotes a network to more epochs without training it again from the start).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LabelledImages } from '../data/types.js';
@@ -15,6 +17,7 @@ import { checkedGpuWork } from './webgpu.js';
 export type { LabelledImages } from '../data/types.js';
 
 export interface TrainConfig {
+  /** Length of the whole schedule: the cosine anneals over these epochs, also when training stops earlier. */
   epochs: number;
   batchSize: number;
   /** Initial learning rate, annealed to 0 by a cosine over the epochs. */
@@ -28,6 +31,22 @@ export interface TrainConfig {
   normalization: Normalization;
   /** Max global L2 norm of the loss gradient, as clip_grad_norm_ (DARTS: 5). */
   gradientClip?: number;
+  /**
+   * Continue a training that stopped after some epochs: the state its train() returned, with the
+   * model holding the weights it ended with. The schedule, batch order and momentum pick up where
+   * it stopped, so the result equals one uninterrupted training of the same length.
+   */
+  resumeFrom?: TrainingState;
+  /** Stop after this epoch (1-based) of the schedule; default `epochs`, the end. */
+  untilEpoch?: number;
+}
+
+/** Where a training stopped, besides the model's weights: what it needs to continue. */
+export interface TrainingState {
+  /** Epochs of the schedule completed. */
+  epochsDone: number;
+  /** SGD momentum buffers, model.trainableWeights in order, concatenated. */
+  momentum: Float32Array;
 }
 
 export interface TrainData {
@@ -64,11 +83,16 @@ export interface TrainHooks {
 }
 
 export interface TrainResult {
-  /** Mean training loss of each completed epoch. */
+  /** Mean training loss of each epoch completed by this call. */
   lossCurve: number[];
   seconds: number;
   /** True when shouldStop() ended training early. */
   stopped: boolean;
+  /**
+   * To continue this training later (resumeFrom). Absent when shouldStop() ended it: the weights
+   * are then part-way through an epoch, and only whole epochs resume.
+   */
+  state?: TrainingState;
 }
 
 /** The loss became NaN or ±Infinity: the run diverged. */
@@ -106,8 +130,16 @@ export async function train(
   const order = createRng(`nes-train-order:${config.seed}`);
   const batches = Math.ceil(trainSet.count / config.batchSize);
   const lossCurve: number[] = [];
+  const firstEpoch = config.resumeFrom?.epochsDone ?? 0;
+  const lastEpoch = config.untilEpoch ?? config.epochs;
   try {
-    for (let epochIndex = 0; epochIndex < config.epochs; epochIndex++) {
+    if (config.resumeFrom) {
+      // The batch order of the epochs already trained is drawn again (cheap) to reach the same
+      // generator state an uninterrupted training would have.
+      for (let epochIndex = 0; epochIndex < firstEpoch; epochIndex++) shuffledPositions(trainSet.count, order);
+      await step.restoreMomentum(config.resumeFrom.momentum);
+    }
+    for (let epochIndex = firstEpoch; epochIndex < lastEpoch; epochIndex++) {
       const epochStarted = performance.now();
       const epoch = epochIndex + 1;
       const learningRate = cosineLearningRate(config.learningRate, epochIndex, config.epochs);
@@ -131,7 +163,8 @@ export async function train(
         seconds: elapsedSeconds(epochStarted),
       });
     }
-    return { lossCurve, seconds: elapsedSeconds(started), stopped: false };
+    const state = { epochsDone: lastEpoch, momentum: await step.readMomentum() };
+    return { lossCurve, seconds: elapsedSeconds(started), stopped: false, state };
   } finally {
     step.close();
   }
@@ -139,6 +172,10 @@ export async function train(
 
 interface TrainStep {
   setLearningRate(learningRate: number): void;
+  /** A copy of the momentum buffers (TrainingState.momentum's layout); zeros before the first step. */
+  readMomentum(): Promise<Float32Array>;
+  /** Sets the momentum buffers before the first step of a resumed training. */
+  restoreMomentum(momentum: Float32Array): Promise<void>;
   /** One SGD step on the given images; returns the batch's mean loss (checked finite). */
   run(images: LabelledImages, positions: Int32Array, where: { epoch: number; batch: number }): number | Promise<number>;
   /** Leaves the trained weights in the model and frees what the step held. */
@@ -157,6 +194,11 @@ function compiledStep(model: tf.LayersModel, config: TrainConfig): TrainStep | n
   return {
     setLearningRate(rate) {
       learningRate = rate;
+    },
+    readMomentum: async () => network.momentumValues().slice(),
+    async restoreMomentum(momentum) {
+      checkMomentumLength(momentum, network.momentumValues().length);
+      network.momentumValues().set(momentum);
     },
     run(images, positions, where) {
       const count = normalizeInto(images, positions, config.normalization, network.inputValues());
@@ -195,8 +237,39 @@ function tfjsStep(model: tf.LayersModel, config: TrainConfig, numClasses: number
     const probs = model.apply(x, { training: true }) as tf.Tensor2D;
     return tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.log(tf.clipByValue(probs, 1e-7, 1))), 1))) as tf.Scalar;
   };
+  const floats = variables.reduce((sum, variable) => sum + variable.size, 0);
   return {
     setLearningRate: (learningRate) => optimizer.setLearningRate(learningRate),
+    // The optimizer keeps one accumulator per variable, matched by position (regularised() passes
+    // every variable in order), created at its first step: none yet means zero momentum.
+    async readMomentum() {
+      const [iterations, ...accumulators] = await optimizer.getWeights();
+      // getWeights() makes a new tensor for the iteration count; the accumulators are the optimizer's own.
+      iterations?.tensor.dispose();
+      const momentum = new Float32Array(floats);
+      let offset = 0;
+      for (const [index, variable] of variables.entries()) {
+        const accumulator = accumulators[index];
+        if (accumulator) momentum.set((await accumulator.tensor.data()) as Float32Array, offset);
+        offset += variable.size;
+      }
+      return momentum;
+    },
+    async restoreMomentum(momentum) {
+      checkMomentumLength(momentum, floats);
+      let offset = 0;
+      const accumulators = variables.map((variable) => {
+        const tensor = tf.tensor(momentum.slice(offset, offset + variable.size), variable.shape, 'float32');
+        offset += variable.size;
+        return { name: `${variable.name}/momentum`, tensor };
+      });
+      const iterations = tf.scalar(0);
+      try {
+        await optimizer.setWeights([{ name: 'iter', tensor: iterations }, ...accumulators]);
+      } finally {
+        tf.dispose([iterations, ...accumulators.map((accumulator) => accumulator.tensor)]);
+      }
+    },
     close() {
       optimizer.dispose();
       // tfjs 4.x MomentumOptimizer.dispose() forgets its SGD base's learning-rate scalar.
@@ -246,6 +319,12 @@ function regularised(grads: tf.NamedTensorMap, variables: tf.Variable[], config:
   return result;
 }
 
+function checkMomentumLength(momentum: Float32Array, floats: number): void {
+  if (momentum.length !== floats) {
+    throw new RangeError(`the training state holds ${momentum.length} momentum values, this model has ${floats} trainable weights: it belongs to another network`);
+  }
+}
+
 function shuffledPositions(count: number, rng: Rng): Int32Array {
   const positions = new Int32Array(count);
   for (let i = 0; i < count; i++) positions[i] = i;
@@ -266,6 +345,12 @@ function checkConfig(config: TrainConfig, trainSet: LabelledImages): void {
   positiveInteger('batchSize', config.batchSize);
   positiveInteger('training images', trainSet.count);
   if (trainSet.labels.length < trainSet.count) throw new RangeError('fewer labels than training images');
+  const done = config.resumeFrom?.epochsDone ?? 0;
+  const until = config.untilEpoch ?? config.epochs;
+  if (!Number.isInteger(done) || done < 0) throw new RangeError(`resumeFrom.epochsDone must be a non-negative integer, got ${done}`);
+  if (!Number.isInteger(until) || until <= done || until > config.epochs) {
+    throw new RangeError(`untilEpoch must be an integer in ${done + 1}..${config.epochs} (after the ${done} epochs done, within the schedule), got ${until}`);
+  }
   if (config.gradientClip !== undefined && !(config.gradientClip > 0)) {
     throw new RangeError(`gradientClip must be > 0, got ${config.gradientClip}`);
   }

@@ -79,6 +79,15 @@ export class CompiledNetwork {
     return this.arena.f32.subarray(value / 4, value / 4 + floats);
   }
 
+  /**
+   * SGD momentum buffers, laid out as trainableValues(): saved in a training checkpoint and set
+   * again before a resumed network's first step. Zero until the first step.
+   */
+  momentumValues(): Float32Array {
+    if (this.momentumAt < 0) throw new Error('network compiled for inference only');
+    return this.arena.f32.subarray(this.momentumAt / 4, this.momentumAt / 4 + this.placed.trainable.floats);
+  }
+
   /** The input tensor's storage: `capacity` NHWC images, to be filled before a pass. */
   inputValues(): Float32Array {
     return this.arena.f32.subarray(this.input.value / 4, this.input.value / 4 + this.capacity * this.input.size);
