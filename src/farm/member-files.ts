@@ -3,12 +3,10 @@ import { join } from 'node:path';
 import { asFloat32, expectShape, readNpy, writeNpy } from '../data/npy.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { readModelFiles, writeSerializedModel, type SerializedModel } from '../train/model-io.js';
+import { MEMBER_MODEL_FILE, MEMBER_SUMMARY_FILE, predictionsFile } from '../run/member-layout.js';
 import type { ProbsBySeverity } from './types.js';
 
-/** File of a member's predictions on a split at a severity: test.npy when clean, test-severity-3.npy shifted. */
-export function predictionsFile(split: 'validation' | 'test', severity: number): string {
-  return severity === 0 ? `${split}.npy` : `${split}-severity-${severity}.npy`;
-}
+export { predictionsFile };
 
 /** member.json: how the training went. */
 export interface MemberSummary {
@@ -41,7 +39,7 @@ export function writeMemberFiles(
     }
   }
   const summary: MemberSummary = { trialId: member.trialId, lossCurve: member.lossCurve, seconds: member.seconds, predictSeconds: member.predictSeconds };
-  writeFileAtomic(join(memberDir, 'member.json'), JSON.stringify(summary) + '\n');
+  writeFileAtomic(join(memberDir, MEMBER_SUMMARY_FILE), JSON.stringify(summary) + '\n');
   writeSerializedModel(memberDir, member.model);
 }
 
@@ -54,7 +52,7 @@ export function readMemberFiles(
   severities: number[],
   shape: { validation: number; test: number; numClasses: number },
 ): ({ validationProbs: ProbsBySeverity; testProbs: ProbsBySeverity } & MemberSummary) | undefined {
-  if (!existsSync(join(memberDir, 'model.json'))) return undefined;
+  if (!existsSync(join(memberDir, MEMBER_MODEL_FILE))) return undefined;
   // A damaged model (weights cut short) is as incomplete as a missing one.
   try {
     readModelFiles(memberDir);
@@ -67,7 +65,7 @@ export function readMemberFiles(
     expectShape(array, [shape[split], shape.numClasses], path);
     return asFloat32(array);
   };
-  const summary = JSON.parse(readFileSync(join(memberDir, 'member.json'), 'utf8')) as MemberSummary;
+  const summary = JSON.parse(readFileSync(join(memberDir, MEMBER_SUMMARY_FILE), 'utf8')) as MemberSummary;
   return {
     ...summary,
     predictSeconds: summary.predictSeconds ?? 0,
