@@ -20,7 +20,7 @@ const LAYERS = {
   farm: ['train', 'run', 'shift', 'data', 'space', 'optimizers', 'util'],
   search: ['farm', 'run', 'optimizers', 'ensemble', 'evaluate', 'shift', 'data', 'space', 'util'],
   export: ['search', 'train', 'run', 'evaluate', 'data', 'space', 'util'],
-  report: ['export', 'search', 'run', 'evaluate', 'data', 'space', 'util'],
+  report: ['export', 'search', 'run', 'ensemble', 'evaluate', 'data', 'space', 'util'], // ensemble: a partial report selects on the pool trained so far
   compare: ['report', 'export', 'search', 'run', 'util'],
   cli: ['compare', 'report', 'export', 'search', 'farm', 'run', 'train', 'optimizers', 'ensemble', 'evaluate', 'shift', 'data', 'space', 'util'],
 };
