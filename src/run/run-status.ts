@@ -11,8 +11,8 @@ import { readJournal } from './journal-reader.js';
 import { readRunLock, type LockState } from './run-lock.js';
 
 /**
- * - running: a live process holds the run's lock;
- * - finished: results.json is written and nobody is searching the run;
+ * - finished: results.json is written, and the journal's run-finished line ends the last part of the search;
+ * - running: not finished, and a live process holds the run's lock;
  * - interrupted: neither (killed, crashed, stopped with Ctrl-C): `nes search --resume` goes on;
  * - unreadable: its config or journal cannot be read (the detail says why).
  */
@@ -107,7 +107,7 @@ export function readRunStatus(runDir: string, id: string, now = Date.now()): Run
   }
   const lock = readRunLock(runDir, now);
   const resultsPath = join(runDir, 'results.json');
-  const state: RunState = lock?.live ? 'running' : existsSync(resultsPath) ? 'finished' : 'interrupted';
+  const state: RunState = isFinished(events, resultsPath) ? 'finished' : lock?.live ? 'running' : 'interrupted';
   const progress = config.methods.map((method) => ({
     method,
     trained: events.filter((e) => e.event === 'finished' && e.method === method).length,
@@ -158,6 +158,15 @@ export function searchedSeconds(events: JournalEvent[], until?: number): number 
   }
   if (partStart !== undefined && last !== undefined) total += ((until ?? last) - partStart) / 1000;
   return total;
+}
+
+/**
+ * results.json is written, and no part of the search began after the run-finished line that
+ * followed it (a resume appends run-resumed: then the run is going on, or was interrupted again).
+ */
+function isFinished(events: JournalEvent[], resultsPath: string): boolean {
+  const last = [...events].reverse().find((e) => e.event === 'run-started' || e.event === 'run-resumed' || e.event === 'run-finished');
+  return last?.event === 'run-finished' && existsSync(resultsPath);
 }
 
 interface ResultsSummary {
