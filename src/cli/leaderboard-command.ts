@@ -43,9 +43,10 @@ export async function leaderboardCommand(args: string[]): Promise<number> {
   if (flags.json && flags.csv) throw new UsageError('nes leaderboard: --json and --csv exclude each other; pick one');
   const run = findRun(runOperand('leaderboard', flags.run, operands), flags['runs-dir']);
   const snapshot = readRunSnapshot(run.dir, { severities: 'clean' });
+  const methods = flags.method?.split(',').map((m) => m.trim());
   const rows = leaderboardRows(snapshot, {
     all: flags.all,
-    methods: flags.method?.split(',').map((m) => m.trim()),
+    methods,
     sort: flags.sort,
     descending: flags.desc,
   });
@@ -58,7 +59,7 @@ export async function leaderboardCommand(args: string[]): Promise<number> {
   else if (flags.csv) process.stdout.write(leaderboardCsv(rows));
   else {
     console.log(leaderboardTable(rows, { showStatus: flags.all }));
-    const hidden = status.failed;
+    const hidden = (methods ?? Object.keys(snapshot.results.methods)).reduce((sum, method) => sum + snapshot.results.methods[method]!.failed.length, 0);
     if (!flags.all && hidden > 0) console.log(`\n${hidden} failed trial(s) not listed; --all lists them with their reason`);
   }
   return 0;

@@ -182,7 +182,9 @@ function readLabels(run: RunFolder, numClasses: number | undefined): RunLabels {
   };
   const validation = read('validation');
   const test = read('test');
-  return { validation, test, numClasses: numClasses ?? 0 };
+  // No member yet: at least as many classes as the labels show.
+  const seen = [validation, test].reduce((most, labels) => labels.reduce((m, label) => Math.max(m, label + 1), most), 1);
+  return { validation, test, numClasses: numClasses ?? seen };
 }
 
 function readMember(

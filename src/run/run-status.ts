@@ -163,10 +163,11 @@ export function searchedSeconds(events: JournalEvent[], until?: number): number 
 /**
  * results.json is written, and no part of the search began after the run-finished line that
  * followed it (a resume appends run-resumed: then the run is going on, or was interrupted again).
+ * A results.json whose journal holds no part at all (built by other tools) counts as finished.
  */
 function isFinished(events: JournalEvent[], resultsPath: string): boolean {
   const last = [...events].reverse().find((e) => e.event === 'run-started' || e.event === 'run-resumed' || e.event === 'run-finished');
-  return last?.event === 'run-finished' && existsSync(resultsPath);
+  return (last === undefined || last.event === 'run-finished') && existsSync(resultsPath);
 }
 
 interface ResultsSummary {
