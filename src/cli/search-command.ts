@@ -19,6 +19,7 @@ import { createProgress } from './progress.js';
 import type { SearchProgress } from '../search/progress.js';
 import { printSummary } from './summary.js';
 import { writeReport } from '../report/write-report.js';
+import { acquireRunLock, refuseIfLive } from '../run/run-lock.js';
 
 export const searchHelp = `Usage: nes search [--config FILE] [flags]
        nes search --resume RUN [--workers W] [--backend ENGINE] [--redis-timeout S] [--quiet]
@@ -98,6 +99,7 @@ export async function searchCommand(args: string[]): Promise<number> {
     }
   }
   const resumed = flags.resume === undefined ? undefined : findRun(flags.resume, flags['runs-dir']);
+  if (resumed) refuseIfLive(resumed.dir);
   // A config file names paths relative to itself; a run's config.json holds them absolute (runs
   // of older versions: relative to the folder they were started from, so they stay as they are).
   const fromFile = resumed
@@ -176,6 +178,21 @@ export async function executeSearch(
     console.log(`\nresults: ${options.resume.resultsPath}\nreport:  ${join(options.resume.dir, 'report.html')}`);
     return { run: options.resume, results };
   }
+  // A run another process is searching right now is refused before anything is loaded or touched.
+  let lock = options.resume && acquireRunLock(options.resume.dir);
+  try {
+    return await searchLocked(config, options, (run) => (lock ??= acquireRunLock(run.dir)));
+  } finally {
+    lock?.release();
+  }
+}
+
+/** executeSearch once the run is (or, for a new run, will be as soon as it exists) locked by `lockRun`. */
+async function searchLocked(
+  config: NesConfig,
+  options: Parameters<typeof executeSearch>[1],
+  lockRun: (run: RunFolder) => void,
+): Promise<{ run: RunFolder; results: SearchResults }> {
   const inputs = loadConfigInputs(config);
   const dataset = loadConfiguredDataset(config.dataset, config.seed, { shared: true });
   console.log(
@@ -196,7 +213,10 @@ export async function executeSearch(
     runId: options.runId,
     resume: options.resume,
     progress,
-    onRunOpened: (opened) => (release = stopOnInterrupt(opened)),
+    onRunOpened: (opened) => {
+      lockRun(opened);
+      release = stopOnInterrupt(opened);
+    },
   }).finally(() => release?.());
   printSummary(results);
   const report = await writeReport(run.dir);
