@@ -4,10 +4,12 @@
  * `nes runs` lists these; the partial report and the leaderboard say how far a run got.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Method, NesConfig } from './config.js';
 import type { JournalEvent } from './journal.js';
 import { readJournal } from './journal-reader.js';
+import { readStoredRunConfig } from './run-config.js';
+import { runFolder, type RunFolder } from './run-folder.js';
 import { readRunLock, type LockState } from './run-lock.js';
 
 /**
@@ -99,14 +101,16 @@ export function readRunStatus(runDir: string, id: string, now = Date.now()): Run
   const base = { id, dir: runDir, methods: [] as string[], progress: [] as MethodProgress[], trained: 0, failed: 0, planned: 0 };
   let config: NesConfig;
   let events: JournalEvent[];
+  let run: RunFolder;
   try {
-    config = JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')) as NesConfig;
-    events = readJournal(join(runDir, 'journal.jsonl'));
+    run = runFolder(dirname(runDir), basename(runDir));
+    config = readStoredRunConfig(run);
+    events = readJournal(run.journalPath);
   } catch (error) {
     return { ...base, state: 'unreadable', detail: (error as Error).message.split('\n')[0]! };
   }
   const lock = readRunLock(runDir, now);
-  const resultsPath = join(runDir, 'results.json');
+  const resultsPath = run.resultsPath;
   const state: RunState = isFinished(events, resultsPath) ? 'finished' : lock?.live ? 'running' : 'interrupted';
   const progress = config.methods.map((method) => ({
     method,
