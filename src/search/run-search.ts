@@ -37,15 +37,20 @@ export interface SearchOptions {
  * open (or resume) the run, train the methods' pools, evaluate them. The journal and the
  * progress display follow the search through its events.
  */
-export async function runSearch(options: SearchOptions): Promise<{ run: RunFolder; results: SearchResults }> {
+export async function runSearch(options: SearchOptions): Promise<{ run: RunFolder; results: SearchResults; timeLimited: boolean }> {
   const { config, dataset, progress } = options;
   const opened = openSearch({ ...options, space: options.inputs.space });
   const { run, journal, history, labels } = opened;
   const started = Date.now();
-  const sink = fanOut(journalSink(journal), progressSink(progress));
+  let timeLimited = false;
+  const sink = fanOut(journalSink(journal), progressSink(progress, { limitSeconds: config.execution.timeLimitSeconds }), (event) => {
+    if (event.type === 'time-limit-reached') timeLimited = true;
+  });
   sink({ type: 'run-opened', run });
   keepLabels(opened);
-  const { methods, workers } = await trainMethods(opened, { ...options, sink, onEpoch: (p) => progress.epoch(p) });
+  const limit = config.execution.timeLimitSeconds;
+  const deadline = limit === undefined ? undefined : { at: started + limit * 1000, seconds: limit };
+  const { methods, workers } = await trainMethods(opened, { ...options, sink, deadline, onEpoch: (p) => progress.epoch(p) });
   const results = buildResults({
     run,
     config,
@@ -61,5 +66,5 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
   writeResults(run, results);
   sink({ type: 'run-finished', seconds: results.seconds });
   journal.close();
-  return { run, results };
+  return { run, results, timeLimited };
 }
