@@ -159,7 +159,8 @@ export async function searchCommand(args: string[]): Promise<number> {
 /** A search in which no network trained is a failure, whatever else went well: say why (issue 19, item 8). */
 export function reportAllFailed(results: SearchResults): boolean {
   const methods = Object.values(results.methods);
-  if (methods.some((m) => m.pool.length > 0)) return false;
+  // No member and no failure: a time limit ended the run before any training (said on its own line).
+  if (methods.some((m) => m.pool.length > 0) || methods.every((m) => m.failed.length === 0)) return false;
   const reasons = new Map<string, number>();
   for (const failure of methods.flatMap((m) => m.failed)) reasons.set(failure.reason, (reasons.get(failure.reason) ?? 0) + 1);
   console.error(`nes: every trial failed (${[...reasons.values()].reduce((a, b) => a + b, 0)}), so there is no ensemble:`);

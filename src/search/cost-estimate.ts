@@ -39,6 +39,7 @@ export function describeCostEstimate(estimate: CostEstimate): string {
 }
 
 export function formatDuration(seconds: number): string {
+  if (seconds > 0 && seconds < 1) return `${Number(seconds.toPrecision(2))} s`;
   if (seconds < 90) return `${seconds.toFixed(0)} s`;
   if (seconds < 5400) return `${(seconds / 60).toFixed(1)} min`;
   return `${(seconds / 3600).toFixed(2)} h`;
