@@ -23,6 +23,7 @@ import { createProgress } from './progress.js';
 import type { SearchProgress } from '../search/progress.js';
 import { printSummary } from './summary.js';
 import { writeReport } from '../report/write-report.js';
+import { liveReport } from './live-report.js';
 
 export const searchHelp = `Usage: nes search [--config FILE] [flags]
        nes search --resume RUN [--budget K2] [--max-hours H] [--workers W] [--backend ENGINE]
@@ -168,6 +169,9 @@ export function reportAllFailed(results: SearchResults): boolean {
   return true;
 }
 
+/** report.html is refreshed as members finish, at most this often (seconds). */
+const LIVE_REPORT_SECONDS = 30;
+
 /** Runs one search the way `nes search` does (data, run folder, progress, summary, report). */
 export async function executeSearch(
   config: NesConfig,
@@ -199,6 +203,11 @@ export async function executeSearch(
   const progress = createProgress({ quiet: options.quiet });
   const stopOnInterrupt = (run: RunFolder) => interruptible(run, progress, options.resumeCommand?.(run) ?? `nes search --resume ${run.dir}`);
   let release: (() => void) | undefined;
+  let runDir: string | undefined;
+  const live = liveReport(async () => runDir && writeReport(runDir), {
+    intervalSeconds: LIVE_REPORT_SECONDS,
+    warn: (line) => progress.log(line),
+  });
   const { run, results, timeLimited } = await runSearch({
     config,
     dataset,
@@ -209,8 +218,13 @@ export async function executeSearch(
     runId: options.runId,
     resume: options.resume,
     progress,
-    onRunOpened: (opened) => (release = stopOnInterrupt(opened)),
+    onRunOpened: (opened) => {
+      runDir = opened.dir;
+      release = stopOnInterrupt(opened);
+    },
+    sinks: [live.sink],
   }).finally(() => release?.());
+  await live.idle();
   printSummary(results);
   const report = await writeReport(run.dir);
   console.log(`\nresults: ${run.resultsPath}\nreport:  ${report}`);

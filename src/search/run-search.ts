@@ -10,7 +10,7 @@ import { earlierSeconds, keepLabels, openSearch } from './open-search.js';
 import type { SearchProgress } from './progress.js';
 import { progressSink } from './progress-sink.js';
 import { buildResults, type SearchResults } from './results.js';
-import { fanOut } from './search-events.js';
+import { fanOut, type SearchEventSink } from './search-events.js';
 import { trainMethods } from './train-methods.js';
 
 export { earlierSeconds } from './open-search.js';
@@ -30,6 +30,8 @@ export interface SearchOptions {
   progress: SearchProgress;
   /** Called once the run folder exists (created or reopened), before any training starts. */
   onRunOpened?: (run: RunFolder) => void;
+  /** More subscribers to the search's events (e.g. the CLI's live report), after the journal and the display. */
+  sinks?: SearchEventSink[];
 }
 
 /**
@@ -45,7 +47,7 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
   let timeLimited = false;
   const sink = fanOut(journalSink(journal), progressSink(progress, { limitSeconds: config.execution.timeLimitSeconds }), (event) => {
     if (event.type === 'time-limit-reached') timeLimited = true;
-  });
+  }, ...(options.sinks ?? []));
   sink({ type: 'run-opened', run });
   keepLabels(opened);
   const limit = config.execution.timeLimitSeconds;
