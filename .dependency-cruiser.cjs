@@ -22,7 +22,7 @@ const LAYERS = {
   farm: ['train', 'run', 'shift', 'data', 'space', 'optimizers', 'util'],
   search: ['farm', 'run', 'optimizers', 'ensemble', 'evaluate', 'shift', 'data', 'space', 'util'],
   export: ['train', 'run', 'ensemble', 'evaluate', 'data', 'space', 'util'], // ensemble: the selection vocabulary a manifest records
-  report: ['export', 'search', 'run', 'evaluate', 'data', 'space', 'util'], // search: a partial report evaluates an unfinished run's pools as the search would
+  report: ['export', 'search', 'run', 'ensemble', 'evaluate', 'data', 'space', 'util'], // search, ensemble: a partial report evaluates and selects on an unfinished run's pools as the search would
   compare: ['report', 'export', 'run', 'util'],
   cli: ['compare', 'report', 'export', 'search', 'farm', 'run', 'train', 'optimizers', 'ensemble', 'evaluate', 'shift', 'data', 'space', 'util'],
 };

@@ -12,6 +12,8 @@ import { corruptCommand, corruptHelp } from './corrupt-command.js';
 import { workerCommand, workerHelp } from './worker-command.js';
 import { compareCommand, compareHelp } from './compare-command.js';
 import { experimentCommand, experimentHelp } from './experiment-command.js';
+import { leaderboardCommand, leaderboardHelp } from './leaderboard-command.js';
+import { runsCommand, runsHelp } from './runs-command.js';
 import { UsageError } from './usage-error.js';
 
 const verbs: Record<string, { run: (args: string[]) => Promise<number>; help: string; summary: string }> = {
@@ -21,7 +23,9 @@ const verbs: Record<string, { run: (args: string[]) => Promise<number>; help: st
   select: { run: selectCommand, help: selectHelp, summary: 'ensemble selection for any pool of predictions (.npy)' },
   export: { run: exportCommand, help: exportHelp, summary: 'write a chosen ensemble as a self-contained folder' },
   predict: { run: predictCommand, help: predictHelp, summary: 'predict with an exported ensemble (.npy), with uncertainty' },
-  report: { run: reportCommand, help: reportHelp, summary: 'write runs/<id>/report.html' },
+  report: { run: reportCommand, help: reportHelp, summary: 'write runs/<id>/report.html (partial while a run goes on)' },
+  leaderboard: { run: leaderboardCommand, help: leaderboardHelp, summary: 'every trained network of a run, ranked: table, --json, --csv' },
+  runs: { run: runsCommand, help: runsHelp, summary: 'list the runs in runs/ with status: running, finished, interrupted' },
   serve: { run: serveCommand, help: serveHelp, summary: 'serve a run\'s report on 127.0.0.1, reloading as the run goes on' },
   corrupt: { run: corruptCommand, help: corruptHelp, summary: 'write a corrupted copy of a data set (.npy, CIFAR-10-C layout)' },
   worker: { run: workerCommand, help: workerHelp, summary: 'train candidates for a search on other machines (Redis queue)' },
@@ -33,7 +37,7 @@ const mainHelp = `nes ${NES_VERSION}: Neural Ensemble Search
 Usage: nes <verb> [flags]     (nes <verb> --help or nes help <verb> for its flags)
 
 ${Object.entries(verbs)
-  .map(([name, verb]) => `  ${name.padEnd(10)} ${verb.summary}`)
+  .map(([name, verb]) => `  ${name.padEnd(12)} ${verb.summary}`)
   .join('\n')}
 
   --version   print the version

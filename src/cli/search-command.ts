@@ -24,6 +24,7 @@ import type { SearchProgress } from '../search/progress.js';
 import { printSummary } from './summary.js';
 import { writeReport } from '../report/write-report.js';
 import { liveReport } from './live-report.js';
+import { acquireRunLock, refuseIfLive } from '../run/run-lock.js';
 
 export const searchHelp = `Usage: nes search [--config FILE] [flags]
        nes search --resume RUN [--budget K2] [--max-hours H] [--workers W] [--backend ENGINE]
@@ -110,6 +111,7 @@ export async function searchCommand(args: string[]): Promise<number> {
     }
   }
   const resumed = flags.resume === undefined ? undefined : findRun(flags.resume, flags['runs-dir']);
+  if (resumed) refuseIfLive(resumed.dir);
   // A config file names paths relative to itself; a run's config.json holds them absolute (runs
   // of older versions: relative to the folder they were started from, so they stay as they are).
   const fromFile = resumed
@@ -193,6 +195,21 @@ export async function executeSearch(
     console.log(`\nresults: ${options.resume.resultsPath}\nreport:  ${join(options.resume.dir, 'report.html')}`);
     return { run: options.resume, results };
   }
+  // A run another process is searching right now is refused before anything is loaded or touched.
+  let lock = options.resume && acquireRunLock(options.resume.dir);
+  try {
+    return await searchLocked(config, options, (run) => (lock ??= acquireRunLock(run.dir)));
+  } finally {
+    lock?.release();
+  }
+}
+
+/** executeSearch once the run is (or, for a new run, will be as soon as it exists) locked by `lockRun`. */
+async function searchLocked(
+  config: NesConfig,
+  options: Parameters<typeof executeSearch>[1],
+  lockRun: (run: RunFolder) => void,
+): Promise<{ run: RunFolder; results: SearchResults }> {
   const inputs = loadConfigInputs(config);
   const dataset = loadConfiguredDataset(config.dataset, config.seed, { shared: true });
   console.log(
@@ -220,6 +237,7 @@ export async function executeSearch(
     progress,
     onRunOpened: (opened) => {
       runDir = opened.dir;
+      lockRun(opened);
       release = stopOnInterrupt(opened);
     },
     sinks: [live.sink],

@@ -3,7 +3,7 @@ import { averageProbs } from '../evaluate/metrics.js';
 import { ece, reliability } from '../evaluate/calibration.js';
 import { distinctMembers } from '../export/run-results.js';
 import type { EnsembleResult } from '../run/results-types.js';
-import type { SearchResults } from '../run/results-types.js';
+import type { ReportedResults, TrialRecord } from './run-snapshot.js';
 import { toDag } from '../space/dag.js';
 import { anytimeSpec, disagreementSpec, reliabilitySpec, severitySpec, type MetricRow } from './charts.js';
 import { cellGraphSvg } from './cell-graph-svg.js';
@@ -12,7 +12,9 @@ import type { TestLabels } from './test-labels.js';
 import { renderVegaLite } from './vega-svg.js';
 
 export interface ReportContext {
-  results: SearchResults;
+  results: ReportedResults;
+  /** Every proposed trial per method, from the journal (loss curves of the trained ones). */
+  trials: Map<string, TrialRecord[]>;
   methods: string[];
   /** Ensemble size M of the per-size plots. */
   size: number;
@@ -24,12 +26,12 @@ export interface ReportContext {
 
 const severityOf = (e: { severity?: number }) => e.severity ?? 0;
 
-function figure(plot: string, svg: string, caption: string): string {
+export function figure(plot: string, svg: string, caption: string): string {
   return `<figure data-plot="${plot}">${svg}<figcaption>${caption}</figcaption></figure>`;
 }
 
 /** Information (why a plot is missing or partial); warning() is for what looks wrong. */
-function note(text: string): string {
+export function note(text: string): string {
   return `<p class="note">${text}</p>`;
 }
 
@@ -48,7 +50,7 @@ function metricRows<T extends object>(base: T, metrics: { nll: number; error: nu
 export function summarySection(ctx: ReportContext): string {
   const { results } = ctx;
   const headers = ['method', 'M', 'severity', 'test NLL', 'error', 'ECE', 'Brier'];
-  const row = (r: SearchResults['table'][number]) => [r.method, r.size, r.severity, fixed(r.nll), percent(r.error), fixed(r.ece), fixed(r.brier)];
+  const row = (r: ReportedResults['table'][number]) => [r.method, r.size, r.severity, fixed(r.nll), percent(r.error), fixed(r.ece), fixed(r.brier)];
   const sorted = [...results.table].sort((a, b) => a.severity - b.severity || a.size - b.size || a.method.localeCompare(b.method));
   const clean = sorted.filter((r) => r.severity === 0);
   // Shifted rows multiply the table by the severities: folded away below the clean ones.

@@ -39,6 +39,9 @@ export type JournalEvent = { time: string } & (
   | { event: 'run-finished'; seconds: number }
 );
 
+/** A trial as its `proposed` line records it (readers of a run need no optimizer for it). */
+export type JournaledTrial = Extract<JournalEvent, { event: 'proposed' }>['trial'];
+
 type WithoutTime<T> = T extends unknown ? Omit<T, 'time'> : never;
 
 /** Append-only JSON-lines journal; every event is flushed to disk before append() returns. */

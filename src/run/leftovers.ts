@@ -10,7 +10,7 @@ import { parseTemporaryName } from '../util/atomic-write.js';
 
 const CREATING = /^\..+\.creating-(\d+)-/;
 
-function processExists(pid: number): boolean {
+export function processExists(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);

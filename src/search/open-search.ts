@@ -1,3 +1,4 @@
+import { searchedSeconds } from '../run/run-status.js';
 import type { DatasetSplits } from '../data/types.js';
 import type { NesConfig } from '../run/config.js';
 import { Journal, type JournalEvent } from '../run/journal.js';
@@ -73,19 +74,7 @@ function checkBudget(run: RunFolder, budget: number): { from: number; to: number
  * run-resumed event to the last event written before the next part began.
  */
 export function earlierSeconds(history: JournalEvent[]): number {
-  let total = 0;
-  let partStart: number | undefined;
-  let last: number | undefined;
-  for (const event of history) {
-    const time = Date.parse(event.time);
-    if (event.event === 'run-started' || event.event === 'run-resumed') {
-      if (partStart !== undefined && last !== undefined) total += (last - partStart) / 1000;
-      partStart = time;
-    }
-    last = time;
-  }
-  if (partStart !== undefined && last !== undefined) total += (last - partStart) / 1000;
-  return total;
+  return searchedSeconds(history);
 }
 
 /**

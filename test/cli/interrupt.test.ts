@@ -29,6 +29,8 @@ test('Ctrl-C stops a search, prints the exact command that goes on, and that com
   const command = /go on with: {2}(.+)/.exec(stopped.stderr)?.[1];
   assert.equal(command, `nes search --resume ${runDir}`);
   assert.ok(!existsSync(join(runDir, 'results.json')));
+  // Ctrl-C exits through process.exit: the run's lock goes with it (nes runs: interrupted).
+  assert.ok(!existsSync(join(runDir, 'run.lock')));
 
   const resumed = await runCli(command!.split(' ').slice(1));
   assert.equal(resumed.code, 0, resumed.stderr);

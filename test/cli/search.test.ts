@@ -182,7 +182,7 @@ test('the DeepEns baselines: fixed DARTS-V2, the best NES-RS architecture, and s
 test('nes --help lists every verb, and each verb has its own help', async () => {
   const main = await runCli(['--help']);
   assert.equal(main.code, 0);
-  const verbs = ['search', 'select', 'export', 'predict', 'report', 'corrupt', 'worker', 'metrics'];
+  const verbs = ['search', 'select', 'export', 'predict', 'report', 'leaderboard', 'runs', 'corrupt', 'worker', 'metrics'];
   for (const verb of verbs) assert.match(main.stdout, new RegExp(`^  ${verb} `, 'm'));
   for (const verb of verbs) {
     const [viaFlag, viaHelp] = await Promise.all([runCli([verb, '--help']), runCli(['help', verb])]);

@@ -8,6 +8,7 @@ import { exportCommand } from '../../src/cli/export-command.js';
 import { predictCommand } from '../../src/cli/predict-command.js';
 import { loadEnsemble } from '../../src/export/load-ensemble.js';
 import type { ExportedManifest } from '../../src/export/manifest.js';
+import { rowEntropies } from '../../src/export/uncertainty.js';
 import { buildFixtureRun, type FixtureRun } from './fixtures.js';
 import { NesInputError } from '../../src/util/errors.js';
 
@@ -57,6 +58,47 @@ describe('nes export / nes predict', () => {
       assert.deepEqual(asFloat32(written), (await ensemble.predict(fixture.test.images)).meanProbs);
     } finally {
       ensemble.dispose();
+    }
+  });
+
+  test('predict --members and --uncertainty write the probabilities of each member and the entropy decomposition as .npy', async (t) => {
+    const lines = captureLog(t);
+    const model = join(work, 'ensemble');
+    const inputPath = join(work, 'x.npy');
+    const [out, members, uncertainty] = ['p2.npy', 'members.npy', 'uncertainty.npy'].map((name) => join(work, name));
+    assert.equal(await predictCommand(['--model', model, '--input', inputPath, '--out', out, '--members', members, '--uncertainty', uncertainty, '--backend', 'wasm']), 0);
+    assert.match(lines.at(-2)!, /^wrote the 2 members' probabilities \(2, 40, 10\) to .*members\.npy$/);
+    assert.match(lines.at(-1)!, /^wrote entropy, expected member entropy and mutual information \(40, 3\) to .*uncertainty\.npy$/);
+    const ensemble = await loadEnsemble(model);
+    let expected;
+    try {
+      expected = await ensemble.predict(fixture.test.images);
+    } finally {
+      ensemble.dispose();
+    }
+    const memberFile = readNpy(members);
+    assert.equal(memberFile.dtype, 'float32');
+    assert.deepEqual(memberFile.shape, [2, 40, 10]);
+    const memberData = asFloat32(memberFile);
+    expected.memberProbs.forEach((probs, k) => assert.deepEqual(memberData.subarray(k * 400, (k + 1) * 400), probs));
+    // The weighted mean of the written members is the written ensemble prediction.
+    const weights = JSON.parse(readFileSync(join(model, 'ensemble.json'), 'utf8')).members.map((m: { weight: number }) => m.weight);
+    const mean = asFloat32(readNpy(out));
+    for (let i = 0; i < 400; i++) {
+      const average = weights.reduce((sum: number, w: number, k: number) => sum + w * memberData[k * 400 + i]!, 0);
+      assert.ok(Math.abs(average - mean[i]!) < 1e-6, `probability ${i}`);
+    }
+    const table = readNpy(uncertainty);
+    assert.deepEqual([table.dtype, ...table.shape], ['float32', 40, 3]);
+    const u = asFloat32(table);
+    const entropy = rowEntropies(mean, 10);
+    for (let i = 0; i < 40; i++) {
+      const [total, aleatoric, epistemic] = [u[3 * i]!, u[3 * i + 1]!, u[3 * i + 2]!];
+      assert.ok(Math.abs(total - entropy[i]!) < 1e-5, `entropy of image ${i}`);
+      assert.equal(epistemic, expected.mutualInformation[i]);
+      assert.ok(epistemic >= 0 && Math.abs(total - aleatoric - epistemic) < 1e-6);
+      const expectedMember = weights.reduce((sum: number, w: number, k: number) => sum + w * rowEntropies(memberData.subarray(k * 400, (k + 1) * 400), 10)[i]!, 0);
+      assert.ok(Math.abs(aleatoric - expectedMember) < 1e-5, `expected member entropy of image ${i}`);
     }
   });
 

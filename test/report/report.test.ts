@@ -75,7 +75,7 @@ describe('writeReport', () => {
     assert.equal(await reportCommand(['--run', 'report-run', '--runs-dir', join(work, 'runs'), '--size', '2']), 0);
     assert.deepEqual(lines, [`report: ${reportFile}`]);
     assert.match(readFileSync(reportFile, 'utf8'), /plots at M = 2/);
-    await assert.rejects(reportCommand(['--runs-dir', join(work, 'runs')]), /--run is required/);
+    await assert.rejects(reportCommand(['--runs-dir', join(work, 'runs')]), /a run is required: give RUN \(its id or folder\) or --run RUN/);
     // Leave the default page (M = 3) for the browser test.
     await writeReport(fixture.runDir);
   });
