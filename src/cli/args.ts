@@ -63,6 +63,14 @@ export function secondsFlag(verb: string, name: string, value: string | undefine
   return number;
 }
 
+/** A number of hours > 0 (fractions allowed, e.g. 0.5), as seconds. */
+export function hoursFlag(verb: string, name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new UsageError(`nes ${verb}: --${name} expects a number of hours > 0 (e.g. 0.5), got "${value}"`);
+  return number * 3600;
+}
+
 export function intListFlag(verb: string, name: string, value: string | undefined, minimum = 1): number[] | undefined {
   if (value === undefined) return undefined;
   return value.split(',').map((part) => intFlag(verb, name, part.trim(), minimum)!);

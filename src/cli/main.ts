@@ -7,6 +7,7 @@ import { metricsCommand, metricsHelp } from './metrics-command.js';
 import { exportCommand, exportHelp } from './export-command.js';
 import { predictCommand, predictHelp } from './predict-command.js';
 import { reportCommand, reportHelp } from './report-command.js';
+import { serveCommand, serveHelp } from './serve-command.js';
 import { corruptCommand, corruptHelp } from './corrupt-command.js';
 import { workerCommand, workerHelp } from './worker-command.js';
 import { compareCommand, compareHelp } from './compare-command.js';
@@ -25,6 +26,7 @@ const verbs: Record<string, { run: (args: string[]) => Promise<number>; help: st
   report: { run: reportCommand, help: reportHelp, summary: 'write runs/<id>/report.html (partial while a run goes on)' },
   leaderboard: { run: leaderboardCommand, help: leaderboardHelp, summary: 'every trained network of a run, ranked: table, --json, --csv' },
   runs: { run: runsCommand, help: runsHelp, summary: 'list the runs in runs/ with status: running, finished, interrupted' },
+  serve: { run: serveCommand, help: serveHelp, summary: 'serve a run\'s report on 127.0.0.1, reloading as the run goes on' },
   corrupt: { run: corruptCommand, help: corruptHelp, summary: 'write a corrupted copy of a data set (.npy, CIFAR-10-C layout)' },
   worker: { run: workerCommand, help: workerHelp, summary: 'train candidates for a search on other machines (Redis queue)' },
   metrics: { run: metricsCommand, help: metricsHelp, summary: 'NLL, error, ECE, Brier, diversity of predictions (.npy)' },

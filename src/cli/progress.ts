@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { TrainProgress } from '../farm/types.js';
 import type { SearchProgress } from '../search/progress.js';
+import { describeCostEstimate } from '../search/cost-estimate.js';
 
 /**
  * Share of a network's time spent training rather than predicting its evaluation sets, for the
@@ -121,6 +122,9 @@ export function createProgress(options: { quiet?: boolean } = {}): SearchProgres
     log(line) {
       multibar.log(`${line}\n`);
     },
+    estimate(estimate) {
+      multibar.log(`${describeCostEstimate(estimate)}\n`);
+    },
     stop() {
       multibar.stop();
     },
@@ -152,6 +156,11 @@ function plainProgress(quiet: boolean): SearchProgress {
     },
     log(line) {
       console.log(line);
+    },
+    estimate(estimate) {
+      // Quiet: only an estimate with a number in it.
+      if (quiet && estimate.secondsPerNetwork === undefined) return;
+      console.log(describeCostEstimate(estimate));
     },
     stop() {},
   };

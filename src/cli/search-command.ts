@@ -4,6 +4,10 @@ import { resolveConfigPaths } from '../run/config-paths.js';
 import { looksLikePath } from '../space/paths.js';
 import { readRunResults } from '../export/run-results.js';
 import { readJournal } from '../run/journal-reader.js';
+import { isRunDone, runCompletion } from '../run/run-completion.js';
+import { readRunConfig } from '../run/run-config.js';
+import { methodNetworks } from '../search/methods.js';
+import { formatDuration } from '../search/cost-estimate.js';
 import { loadConfiguredDataset } from '../data/configured-dataset.js';
 import { readConfigFile, resolveConfig } from '../run/config.js';
 import { findRun } from '../run/run-folder.js';
@@ -13,23 +17,30 @@ import { initEngine, type ActiveEngine, type EngineChoice } from '../train/engin
 import type { NesConfig } from '../run/config.js';
 import type { RunFolder } from '../run/run-folder.js';
 import type { SearchResults } from '../search/results.js';
-import { intFlag, intListFlag, parseFlags, secondsFlag } from './args.js';
+import { hoursFlag, intFlag, intListFlag, parseFlags, secondsFlag } from './args.js';
 import { UsageError } from './usage-error.js';
 import { createProgress } from './progress.js';
 import type { SearchProgress } from '../search/progress.js';
 import { printSummary } from './summary.js';
 import { writeReport } from '../report/write-report.js';
+import { liveReport } from './live-report.js';
 import { acquireRunLock, refuseIfLive } from '../run/run-lock.js';
 
 export const searchHelp = `Usage: nes search [--config FILE] [flags]
-       nes search --resume RUN [--workers W] [--backend ENGINE] [--redis-timeout S] [--quiet]
+       nes search --resume RUN [--budget K2] [--max-hours H] [--workers W] [--backend ENGINE]
+                  [--redis-timeout S] [--quiet]
 
 Trains candidate networks, selects ensembles by validation NLL and evaluates them on test data.
 Flags override the config file; every setting has a default (see README, "Configuration").
 
   --config FILE        JSON config (validated; unknown keys are errors)
   --method LIST        comma-separated methods: rs, re, deepens, deepens-rs, deepens-es
-  --budget K           networks trained per method
+  --budget K           networks trained per method; with --resume, a larger K2 grows the study:
+                       the same optimizer goes on (RS sampling, RE evolving) and the ensembles
+                       are selected again on the whole pool (also for a finished run; never smaller)
+  --max-hours H        no training starts after H hours (e.g. 0.5) of this invocation; running
+                       ones finish and the run ends with what it has; --resume goes on
+                       (execution.timeLimitSeconds; counted anew by each start or resume)
   --sizes LIST         ensemble sizes M, e.g. 3,5,10
   --epochs E           training epochs per network
   --batch-size B       training batch size
@@ -53,9 +64,9 @@ Flags override the config file; every setting has a default (see README, "Config
   --seed S             seed of every random choice
   --runs-dir DIR       where run folders go (default: runs)
   --run-id ID          name of the run folder (default: time stamp + random suffix)
-  --resume RUN         go on with an interrupted run (its id under --runs-dir, or its folder):
-                       replays its journal, keeps every finished training, retrains only those
-                       that were in flight (config from the run)
+  --resume RUN         go on with an interrupted or time-limited run (its id under --runs-dir, or
+                       its folder): replays its journal, keeps every finished training, retrains
+                       only those that were in flight (config from the run)
   --quiet              no per-epoch lines
   -h, --help           this help`;
 
@@ -84,17 +95,18 @@ export async function searchCommand(args: string[]): Promise<number> {
     executor: { type: 'string' },
     redis: { type: 'string' },
     'redis-timeout': { type: 'string' },
+    'max-hours': { type: 'string' },
   });
   if (flags.help) {
     console.log(searchHelp);
     return 0;
   }
   if (flags.resume !== undefined) {
-    const allowed = new Set(['resume', 'runs-dir', 'workers', 'backend', 'redis-timeout', 'quiet', 'help']);
+    const allowed = new Set(['resume', 'runs-dir', 'budget', 'max-hours', 'workers', 'backend', 'redis-timeout', 'quiet', 'help']);
     const extra = Object.keys(flags).filter((flag) => !allowed.has(flag));
     if (extra.length > 0) {
       throw new UsageError(
-        `nes search --resume takes the config of the run; drop --${extra.join(', --')} (only --workers, --backend, --redis-timeout and --quiet may change)`,
+        `nes search --resume takes the config of the run; drop --${extra.join(', --')} (only --budget (to grow it), --max-hours, --workers, --backend, --redis-timeout and --quiet may change)`,
       );
     }
   }
@@ -135,6 +147,7 @@ export async function searchCommand(args: string[]): Promise<number> {
     set(section('execution'), 'executor', flags.executor ?? 'redis');
   } else if (flags.executor !== undefined) set(section('execution'), 'executor', flags.executor);
   if (flags['redis-timeout'] !== undefined) set(section('execution'), 'redisTimeoutSeconds', secondsFlag('search', 'redis-timeout', flags['redis-timeout']));
+  if (flags['max-hours'] !== undefined) set(section('execution'), 'timeLimitSeconds', hoursFlag('search', 'max-hours', flags['max-hours']));
   const config = resolveConfig(raw);
   const { results } = await executeSearch(config, {
     engine: await chooseEngine(config.execution.engine),
@@ -149,13 +162,17 @@ export async function searchCommand(args: string[]): Promise<number> {
 /** A search in which no network trained is a failure, whatever else went well: say why (issue 19, item 8). */
 export function reportAllFailed(results: SearchResults): boolean {
   const methods = Object.values(results.methods);
-  if (methods.some((m) => m.pool.length > 0)) return false;
+  // No member and no failure: a time limit ended the run before any training (said on its own line).
+  if (methods.some((m) => m.pool.length > 0) || methods.every((m) => m.failed.length === 0)) return false;
   const reasons = new Map<string, number>();
   for (const failure of methods.flatMap((m) => m.failed)) reasons.set(failure.reason, (reasons.get(failure.reason) ?? 0) + 1);
   console.error(`nes: every trial failed (${[...reasons.values()].reduce((a, b) => a + b, 0)}), so there is no ensemble:`);
   for (const [reason, count] of reasons) console.error(`  ${count} × ${reason}`);
   return true;
 }
+
+/** report.html is refreshed as members finish, at most this often (seconds). */
+const LIVE_REPORT_SECONDS = 30;
 
 /** Runs one search the way `nes search` does (data, run folder, progress, summary, report). */
 export async function executeSearch(
@@ -170,9 +187,9 @@ export async function executeSearch(
     resumeCommand?: (run: RunFolder) => string;
   },
 ): Promise<{ run: RunFolder; results: SearchResults }> {
-  const finished = options.resume && finishedAt(options.resume);
+  const finished = options.resume && finishedAt(options.resume, config.budget);
   if (options.resume && finished) {
-    console.log(`run ${options.resume.id} finished at ${finished}: nothing to resume, nothing trained`);
+    console.log(`run ${options.resume.id} finished at ${finished}: nothing to resume, nothing trained (--budget K2 grows it)`);
     const results = readRunResults(options.resume.dir);
     printSummary(results);
     console.log(`\nresults: ${options.resume.resultsPath}\nreport:  ${join(options.resume.dir, 'report.html')}`);
@@ -203,7 +220,12 @@ async function searchLocked(
   const progress = createProgress({ quiet: options.quiet });
   const stopOnInterrupt = (run: RunFolder) => interruptible(run, progress, options.resumeCommand?.(run) ?? `nes search --resume ${run.dir}`);
   let release: (() => void) | undefined;
-  const { run, results } = await runSearch({
+  let runDir: string | undefined;
+  const live = liveReport(async () => runDir && writeReport(runDir), {
+    intervalSeconds: LIVE_REPORT_SECONDS,
+    warn: (line) => progress.log(line),
+  });
+  const { run, results, timeLimited } = await runSearch({
     config,
     dataset,
     inputs,
@@ -214,14 +236,26 @@ async function searchLocked(
     resume: options.resume,
     progress,
     onRunOpened: (opened) => {
+      runDir = opened.dir;
       lockRun(opened);
       release = stopOnInterrupt(opened);
     },
+    sinks: [live.sink],
   }).finally(() => release?.());
+  await live.idle();
   printSummary(results);
   const report = await writeReport(run.dir);
   console.log(`\nresults: ${run.resultsPath}\nreport:  ${report}`);
+  if (timeLimited) console.log(timeLimitLine(config, results, options.resumeCommand?.(run) ?? `nes search --resume ${run.dir} --max-hours H`));
   return { run, results };
+}
+
+/** The one line that says the time limit ended the run short of its budget, and how to go on. */
+function timeLimitLine(config: NesConfig, results: SearchResults, resumeCommand: string): string {
+  const trained = Object.values(results.methods).reduce((sum, method) => sum + method.pool.length + method.failed.length, 0);
+  const budget = config.methods.reduce((sum, method) => sum + methodNetworks(method, config), 0);
+  const limit = formatDuration(config.execution.timeLimitSeconds ?? 0);
+  return `stopped by the time limit (${limit}): ${trained} of ${budget} networks trained, results and report from those; go on with:  ${resumeCommand}`;
 }
 
 /**
@@ -245,10 +279,15 @@ function interruptible(run: RunFolder, progress: SearchProgress, resumeCommand: 
   };
 }
 
-/** When the run wrote its results and its run-finished event: the time of that event. */
-function finishedAt(run: RunFolder): string | undefined {
+/**
+ * When the run is done (results written after its whole budget trained, the budget not grown
+ * now): the time of its run-finished event. A run the time limit stopped is not done.
+ */
+function finishedAt(run: RunFolder, budget: number): string | undefined {
   if (!existsSync(run.resultsPath)) return undefined;
-  return readJournal(run.journalPath).reverse().find((event) => event.event === 'run-finished')?.time;
+  if ((readRunConfig(run)?.budget ?? budget) !== budget) return undefined;
+  const completion = runCompletion(readJournal(run.journalPath));
+  return isRunDone(completion) ? completion.finishedAt : undefined;
 }
 
 /** Initialises the engine in this process too (to resolve "auto") and prints one line about it. */

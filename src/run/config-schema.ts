@@ -152,6 +152,11 @@ export const configSchema = {
         workerHeapMb: { type: 'integer', minimum: 64, description: 'JavaScript heap limit per local worker thread (MiB)' },
         maxAttempts: { ...positiveInt, default: 2 },
         taskTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, default: 86400 },
+        timeLimitSeconds: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          description: 'no training starts after this many seconds of each nes search invocation; the run then finishes with what it has (resumable)',
+        },
         redisTimeoutSeconds: {
           type: 'number',
           exclusiveMinimum: 0,

@@ -49,6 +49,11 @@ export interface NesConfig {
     taskTimeoutSeconds: number;
     /** Executor "redis": how long Redis may not answer before the search stops (resumable). */
     redisTimeoutSeconds: number;
+    /**
+     * No training starts once this many seconds of one `nes search` invocation (a start or a
+     * resume) have passed; trainings in flight finish and the run ends with what it has.
+     */
+    timeLimitSeconds?: number;
   };
 }
 

@@ -28,6 +28,14 @@ export type JournalEvent = { time: string } & (
    */
   | { event: 'requeued'; method: string; trialId: number; attempt: number; reason: string }
   | { event: 'failed'; method: string; trialId: number; attempt: number; reason: string }
+  /**
+   * The time limit (execution.timeLimitSeconds, --max-hours) stopped new trainings of this method
+   * with `proposed` of its `networks` proposed: the run that follows ends short of its budget and
+   * a resume goes on with it.
+   */
+  | { event: 'time-limit-reached'; method: string; limitSeconds: number; proposed: number; networks: number }
+  /** A resume raised the budget (networks per method); config.json holds the new one. */
+  | { event: 'budget-changed'; from: number; to: number }
   | { event: 'run-finished'; seconds: number }
 );
 

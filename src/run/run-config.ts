@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import type { NesConfig } from './config.js';
 import { RunFolderError, type RunFolder } from './run-folder.js';
 
@@ -22,4 +23,13 @@ export function readStoredRunConfig(run: RunFolder): NesConfig {
   const config = readRunConfig(run);
   if (config === undefined) throw new RunFolderError(`${run.configPath} not found: ${run.dir} is not a run folder`);
   return config as NesConfig;
+}
+
+/**
+ * Records a grown budget in the run's config.json (the rest as stored), so that the stored config
+ * and the run agree: a later resume without --budget goes on with the new one.
+ */
+export function writeRunBudget(run: RunFolder, budget: number): void {
+  const stored = JSON.parse(readFileSync(run.configPath, 'utf8')) as Record<string, unknown>;
+  writeFileAtomic(run.configPath, JSON.stringify({ ...stored, budget }, null, 2) + '\n');
 }

@@ -41,6 +41,10 @@ export function journalSink(journal: Journal): SearchEventSink {
           lossCurve: member.lossCurve,
         });
       }
+      case 'time-limit-reached':
+        return journal.append({ event: 'time-limit-reached', method: event.method, limitSeconds: event.limitSeconds, proposed: event.proposed, networks: event.networks });
+      case 'budget-changed':
+        return journal.append({ event: 'budget-changed', from: event.from, to: event.to });
       case 'run-finished':
         return journal.append({ event: 'run-finished', seconds: event.seconds });
       default:

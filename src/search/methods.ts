@@ -12,6 +12,10 @@ import { NesInputError } from '../util/errors.js';
  * - deepens-rs: the best single architecture of NES-RS (validation NLL) × max(M) seeds, first M;
  * - deepens-es: that same architecture (or the fixed genotype without rs) × `budget` seeds,
  *   ensembles chosen by the configured selection among the seeds.
+ * Growing a study (a resume with a larger budget) grows rs, re and deepens-es, whose counts are
+ * the budget; deepens and deepens-rs stay at max(M). A DeepEns method that has trained before
+ * keeps the architecture it trained (`pinned`, from the journal), even when a grown NES-RS pool
+ * now has a better one: its seeds must all be of one architecture.
  */
 export interface MethodPlan {
   optimizer: Optimizer;
@@ -20,10 +24,15 @@ export interface MethodPlan {
   selection: 'first' | 'configured';
 }
 
-export function planMethod(method: Method, config: NesConfig, inputs: ConfigInputs, earlier: MethodPool[]): MethodPlan {
+/** How many networks `method` trains under `config`. */
+export function methodNetworks(method: Method, config: NesConfig): number {
+  return method === 'deepens' || method === 'deepens-rs' ? Math.max(...config.ensembleSizes) : config.budget;
+}
+
+export function planMethod(method: Method, config: NesConfig, inputs: ConfigInputs, earlier: MethodPool[], pinned?: Genotype): MethodPlan {
   const { space } = inputs;
   const seed = `${config.seed}:${method}`;
-  const largestEnsemble = Math.max(...config.ensembleSizes);
+  const largestEnsemble = methodNetworks('deepens', config);
   switch (method) {
     case 'rs':
       return { optimizer: new RandomSearch({ space, budget: config.budget, seed }), networks: config.budget, selection: 'configured' };
@@ -44,10 +53,10 @@ export function planMethod(method: Method, config: NesConfig, inputs: ConfigInpu
       return fixed(inputs.fixedGenotype!, largestEnsemble, seed, space, 'first');
     }
     case 'deepens-rs':
-      return fixed(bestRandomSearchArchitecture(earlier, method), largestEnsemble, seed, space, 'first');
+      return fixed(pinned ?? bestRandomSearchArchitecture(earlier, method), largestEnsemble, seed, space, 'first');
     case 'deepens-es': {
       const rs = earlier.find((pool) => pool.method === 'rs');
-      const genotype = rs ? bestRandomSearchArchitecture(earlier, method) : inputs.fixedGenotype!;
+      const genotype = pinned ?? (rs ? bestRandomSearchArchitecture(earlier, method) : inputs.fixedGenotype!);
       return fixed(genotype, config.budget, seed, space, 'configured');
     }
   }

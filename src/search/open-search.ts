@@ -6,6 +6,8 @@ import { JournalError, readJournal } from '../run/journal-reader.js';
 import { removeStaleTemporaries } from '../run/leftovers.js';
 import { createRun, type RunFolder } from '../run/run-folder.js';
 import { readRunLabels, writeRunLabels } from '../run/run-labels.js';
+import { readRunConfig } from '../run/run-config.js';
+import { NesInputError } from '../util/errors.js';
 import type { MacroConfig, SearchSpace } from '../space/types.js';
 import type { RunLabels } from './evaluate-pool.js';
 import { storedRunConfig } from './stored-config.js';
@@ -19,6 +21,13 @@ export interface OpenedSearch {
   labels: RunLabels;
   /** The macro settings the networks are built with (resolved for the space and data set). */
   macro: MacroConfig;
+  /** On resume with a larger budget than config.json's: the change, applied when training starts. */
+  budgetChange?: { from: number; to: number };
+}
+
+/** A resume asked for fewer networks than the run already has budgeted. */
+export class BudgetShrinkError extends NesInputError {
+  override name = 'BudgetShrinkError';
 }
 
 /**
@@ -42,9 +51,22 @@ export function openSearch(options: {
   if (resume) removeStaleTemporaries(run.dir);
   options.onRunOpened?.(run);
   const history = resume ? readJournal(run.journalPath, { repair: true }) : undefined;
+  const budgetChange = resume ? checkBudget(run, options.config.budget) : undefined;
   const journal = new Journal(run.journalPath);
   const labels: RunLabels = { validation: dataset.validation.labels, test: dataset.test.labels, numClasses: dataset.numClasses };
-  return { run, journal, history, labels, macro: stored.macro as MacroConfig };
+  return { run, journal, history, labels, macro: stored.macro as MacroConfig, budgetChange };
+}
+
+/** A resume may grow the budget stored in config.json, never shrink it (trained networks stay). */
+function checkBudget(run: RunFolder, budget: number): { from: number; to: number } | undefined {
+  const from = readRunConfig(run)?.budget;
+  if (from === undefined || from === budget) return undefined;
+  if (budget < from) {
+    throw new BudgetShrinkError(
+      `--budget ${budget}: run ${run.id} already has a budget of ${from} networks per method and a study cannot shrink; resume with --budget ${from} or more (or without --budget)`,
+    );
+  }
+  return { from, to: budget };
 }
 
 /**

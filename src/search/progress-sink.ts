@@ -1,16 +1,58 @@
+import { formatDuration, type CostEstimate } from './cost-estimate.js';
 import type { SearchProgress } from './progress.js';
 import type { SearchEventSink, SettledTrial } from './search-events.js';
 
-/** Shows the search's events on a SearchProgress (the CLI's display, a test's recorder). */
-export function progressSink(progress: SearchProgress): SearchEventSink {
+/**
+ * Shows the search's events on a SearchProgress (the CLI's display, a test's recorder), with the
+ * cost estimate: once the search is planned, and again after the first network of this
+ * invocation finishes (measured seconds per network). `limitSeconds` is the time limit, if any.
+ */
+export function progressSink(progress: SearchProgress, options: { limitSeconds?: number } = {}): SearchEventSink {
+  let planned: CostEstimate | undefined;
+  let settledNow = 0;
+  let measured = false;
+  let limitShown = false;
   return (event) => {
     switch (event.type) {
       case 'run-opened':
         return progress.log(`run ${event.run.id}: ${event.run.dir}`);
+      case 'budget-changed':
+        return progress.log(`budget grown from ${event.from} to ${event.to} networks per method: the search goes on where it stopped`);
+      case 'search-planned': {
+        const { networks, seconds } = event.earlier;
+        planned = {
+          phase: 'start',
+          networks: event.networks,
+          workers: event.workers,
+          secondsPerNetwork: networks > 0 ? seconds / networks : undefined,
+          basis: networks > 0 ? 'earlier networks' : 'unknown',
+          limitSeconds: options.limitSeconds,
+        };
+        return progress.estimate(planned);
+      }
       case 'method-started':
         return progress.methodStarted(event.method, event.networks);
-      case 'trial-settled':
-        return progress.trialDone(event.method, event.settled.trial.id, settledSummary(event.method, event.settled));
+      case 'trial-settled': {
+        progress.trialDone(event.method, event.settled.trial.id, settledSummary(event.method, event.settled));
+        if (event.replayed) return;
+        settledNow++;
+        const member = event.settled.member;
+        if (!member || measured || !planned) return;
+        measured = true;
+        return progress.estimate({
+          ...planned,
+          phase: 'measured',
+          networks: Math.max(0, planned.networks - settledNow),
+          secondsPerNetwork: member.seconds + member.predictSeconds,
+          basis: 'first network',
+        });
+      }
+      case 'time-limit-reached':
+        if (limitShown) return;
+        limitShown = true;
+        return progress.log(
+          `time limit of ${formatDuration(event.limitSeconds)} reached: no new trainings (${event.method}: ${event.proposed} of ${event.networks} started); those running finish, then the run is evaluated`,
+        );
       case 'training-stopped':
         return progress.stop();
       default:

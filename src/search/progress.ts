@@ -1,4 +1,5 @@
 import type { TrainProgress } from '../farm/types.js';
+import type { CostEstimate } from './cost-estimate.js';
 
 /**
  * What the search reports while it runs. search/ defines it and calls it; the CLI implements it
@@ -9,5 +10,7 @@ export interface SearchProgress {
   epoch(progress: TrainProgress): void;
   trialDone(method: string, trialId: number, summary: string): void;
   log(line: string): void;
+  /** The cost estimate (cost-estimate.ts): at the start, and measured after the first network. */
+  estimate(estimate: CostEstimate): void;
   stop(): void;
 }

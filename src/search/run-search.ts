@@ -10,7 +10,7 @@ import { earlierSeconds, keepLabels, openSearch } from './open-search.js';
 import type { SearchProgress } from './progress.js';
 import { progressSink } from './progress-sink.js';
 import { buildResults, type SearchResults } from './results.js';
-import { fanOut } from './search-events.js';
+import { fanOut, type SearchEventSink } from './search-events.js';
 import { trainMethods } from './train-methods.js';
 
 export { earlierSeconds } from './open-search.js';
@@ -30,6 +30,8 @@ export interface SearchOptions {
   progress: SearchProgress;
   /** Called once the run folder exists (created or reopened), before any training starts. */
   onRunOpened?: (run: RunFolder) => void;
+  /** More subscribers to the search's events (e.g. the CLI's live report), after the journal and the display. */
+  sinks?: SearchEventSink[];
 }
 
 /**
@@ -37,15 +39,20 @@ export interface SearchOptions {
  * open (or resume) the run, train the methods' pools, evaluate them. The journal and the
  * progress display follow the search through its events.
  */
-export async function runSearch(options: SearchOptions): Promise<{ run: RunFolder; results: SearchResults }> {
+export async function runSearch(options: SearchOptions): Promise<{ run: RunFolder; results: SearchResults; timeLimited: boolean }> {
   const { config, dataset, progress } = options;
   const opened = openSearch({ ...options, space: options.inputs.space });
   const { run, journal, history, labels } = opened;
   const started = Date.now();
-  const sink = fanOut(journalSink(journal), progressSink(progress));
+  let timeLimited = false;
+  const sink = fanOut(journalSink(journal), progressSink(progress, { limitSeconds: config.execution.timeLimitSeconds }), (event) => {
+    if (event.type === 'time-limit-reached') timeLimited = true;
+  }, ...(options.sinks ?? []));
   sink({ type: 'run-opened', run });
   keepLabels(opened);
-  const { methods, workers } = await trainMethods(opened, { ...options, sink, onEpoch: (p) => progress.epoch(p) });
+  const limit = config.execution.timeLimitSeconds;
+  const deadline = limit === undefined ? undefined : { at: started + limit * 1000, seconds: limit };
+  const { methods, workers } = await trainMethods(opened, { ...options, sink, deadline, onEpoch: (p) => progress.epoch(p) });
   const results = buildResults({
     run,
     config,
@@ -61,5 +68,5 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
   writeResults(run, results);
   sink({ type: 'run-finished', seconds: results.seconds });
   journal.close();
-  return { run, results };
+  return { run, results, timeLimited };
 }

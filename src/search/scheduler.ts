@@ -17,6 +17,17 @@ export interface ScheduleOptions {
   history?: MethodHistory;
   /** Receives every step: the journal and the progress display subscribe. */
   sink: SearchEventSink;
+  /** Networks the method trains in all (its budget): a time limit stops it only short of this. */
+  networks: number;
+  /** No training starts after this moment (ms since the epoch); those in flight finish. */
+  deadline?: TimeLimit;
+}
+
+/** A time limit on starting trainings: `at` in ms since the epoch, `seconds` as configured. */
+export interface TimeLimit {
+  at: number;
+  seconds: number;
+  now?: () => number;
 }
 
 /**
@@ -38,6 +49,10 @@ export async function schedule(options: ScheduleOptions): Promise<MethodPool> {
   const start = (trial: Trial) => running.set(trial.id, train(options, trial));
 
   const inFlight = options.history ? replayJournal(method, optimizer, options.history, (settled) => settle(settled, true)) : [];
+  // Proposed before the stop, counted whether they end now or were journaled as ended.
+  let proposed = options.history?.events.filter((event) => event.event === 'proposed').length ?? 0;
+  /** In flight at the stop and not finished on disk: trained again before anything new is asked. */
+  const retrain: Trial[] = [];
   for (const trial of inFlight) {
     // In flight at the stop: take the finished files if the training completed, else train again.
     const done = options.history!.readMember(trial);
@@ -45,17 +60,32 @@ export async function schedule(options: ScheduleOptions): Promise<MethodPool> {
       sink({ type: 'adopted', method, trialId: trial.id });
       settle({ trial, member: done }, false);
     } else {
-      start(trial);
+      retrain.push(trial);
     }
   }
 
   let exhausted = false;
+  let limited = false;
+  const { deadline } = options;
   for (;;) {
     // The one place that decides whether another training starts.
-    while (!exhausted && running.size < executor.concurrency) {
+    while (!exhausted && !limited && running.size < executor.concurrency) {
+      const more = retrain.length > 0 || proposed < options.networks;
+      if (more && deadline && (deadline.now ?? Date.now)() >= deadline.at) {
+        // Past the time limit: nothing new starts; what runs finishes and the run ends with it.
+        limited = true;
+        sink({ type: 'time-limit-reached', method, limitSeconds: deadline.seconds, proposed, networks: options.networks });
+        break;
+      }
+      const again = retrain.shift();
+      if (again) {
+        start(again);
+        continue;
+      }
       const trial = optimizer.ask();
       if (trial === null) exhausted = true;
       if (trial === null || trial === 'wait') break;
+      proposed++;
       sink({ type: 'proposed', method, trial });
       start(trial);
     }

@@ -24,6 +24,19 @@ export type SearchEvent =
   | { type: 'adopted'; method: string; trialId: number }
   /** `replayed`: read back from the journal on resume, not ended now (already journaled). */
   | { type: 'trial-settled'; method: string; settled: SettledTrial; replayed: boolean }
+  /**
+   * The time limit passed while `method` had trainings left to start (`proposed` of `networks`
+   * so far): no new one starts, those in flight finish, then the run is evaluated and ends.
+   */
+  | { type: 'time-limit-reached'; method: string; limitSeconds: number; proposed: number; networks: number }
+  /** A resume raised the budget (networks per method) from `from` to `to`: the study grows. */
+  | { type: 'budget-changed'; from: number; to: number }
+  /**
+   * What this invocation has ahead of it, once the executor exists: `networks` still to train
+   * over all methods on `workers`, and the networks already trained before (with their measured
+   * seconds, training + predicting), from which a first cost estimate can be made.
+   */
+  | { type: 'search-planned'; networks: number; workers: number; earlier: { networks: number; seconds: number } }
   /** The trainings are over (finished, or stopped by an error): the executor is closed. */
   | { type: 'training-stopped' }
   | { type: 'run-finished'; seconds: number };

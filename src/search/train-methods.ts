@@ -7,11 +7,12 @@ import type { NesConfig } from '../run/config.js';
 import type { EngineName } from '../util/engine-names.js';
 import type { ConfigInputs } from './config-inputs.js';
 import type { RunLabels } from './evaluate-pool.js';
-import type { MethodHistory } from './journal-replay.js';
-import { planMethod, type MethodPlan } from './methods.js';
+import { methodNetworks, planMethod, type MethodPlan } from './methods.js';
+import type { JournalEvent } from '../run/journal.js';
+import { writeRunBudget } from '../run/run-config.js';
 import type { OpenedSearch } from './open-search.js';
 import { toPoolMember, type MethodPool, type PoolMember } from './pool.js';
-import { schedule } from './scheduler.js';
+import { schedule, type TimeLimit } from './scheduler.js';
 import type { SearchEventSink } from './search-events.js';
 import type { TrainProgress } from '../farm/types.js';
 
@@ -35,6 +36,8 @@ export async function trainMethods(
     engine: EngineName;
     sink: SearchEventSink;
     onEpoch: (progress: TrainProgress) => void;
+    /** No training starts after this (execution.timeLimitSeconds from the invocation's start). */
+    deadline?: TimeLimit;
   },
 ): Promise<{ methods: TrainedMethod[]; workers: number }> {
   const { config, sink } = options;
@@ -49,10 +52,18 @@ export async function trainMethods(
   const workers = executor.concurrency;
   if (history) sink({ type: 'run-resumed', engine: options.engine, workers });
   else sink({ type: 'run-started', methods: config.methods, engine: options.engine, workers });
+  if (opened.budgetChange) {
+    // config.json first: a stop between the two leaves a run whose stored config already grew.
+    writeRunBudget(run, opened.budgetChange.to);
+    sink({ type: 'budget-changed', ...opened.budgetChange });
+  }
+  sink({ type: 'search-planned', workers, ...planned(config, history) });
   const methods: TrainedMethod[] = [];
   try {
     for (const method of config.methods) {
-      const plan = planMethod(method, config, options.inputs, methods.map((m) => m.pool));
+      const events = history?.filter((event) => 'method' in event && event.method === method) ?? [];
+      const pinned = events.find((event) => event.event === 'proposed')?.trial.genotype;
+      const plan = planMethod(method, config, options.inputs, methods.map((m) => m.pool), pinned);
       sink({ type: 'method-started', method, networks: plan.networks });
       const pool = await schedule({
         method,
@@ -61,10 +72,12 @@ export async function trainMethods(
         taskFor: (trial) => ({ method, trial, macro, training: config.training, memberDir: run.memberDir(method, trial.id) }),
         labels,
         history: history && {
-          events: history.filter((event) => 'method' in event && event.method === method),
+          events,
           readMember: (trial) => readMember(opened, method, trial, config.shift.severities),
         },
         sink,
+        networks: plan.networks,
+        deadline: options.deadline,
       });
       methods.push({ pool, selection: plan.selection });
     }
@@ -73,6 +86,18 @@ export async function trainMethods(
     sink({ type: 'training-stopped' });
   }
   return { methods, workers };
+}
+
+/**
+ * Networks this invocation still has to train (every method's count less what its journal ended
+ * before), and those trained before with their seconds (training + predicting).
+ */
+function planned(config: NesConfig, history: JournalEvent[] | undefined): { networks: number; earlier: { networks: number; seconds: number } } {
+  const ended = (method: string) =>
+    history?.filter((event) => (event.event === 'finished' || event.event === 'failed') && event.method === method).length ?? 0;
+  const networks = config.methods.reduce((sum, method) => sum + Math.max(0, methodNetworks(method, config) - ended(method)), 0);
+  const finished = (history ?? []).flatMap((event) => (event.event === 'finished' ? [event.seconds + (event.predictSeconds ?? 0)] : []));
+  return { networks, earlier: { networks: finished.length, seconds: finished.reduce((a, b) => a + b, 0) } };
 }
 
 /** A finished member read back from its folder, or undefined when its files are incomplete. */

@@ -86,6 +86,8 @@ const cases: [string, string[], RegExp][] = [
   ['deepens-rs without rs', ['search', '--config', config('order', { methods: ['deepens-rs'] })], /"deepens-rs" uses the best architecture of NES-RS; list "rs" before it/],
   ['redis without URL', ['search', '--config', config('redis', { execution: { executor: 'redis' } })], /\/execution\/redis: executor "redis" needs the queue URL/],
   ['a Redis timeout of zero', ['search', '--config', config('redis-timeout', { execution: { redisTimeoutSeconds: 0 } })], /\/execution\/redisTimeoutSeconds: must be > 0, got 0/],
+  ['a time limit of zero', ['search', '--config', config('time-limit', { execution: { timeLimitSeconds: 0 } })], /\/execution\/timeLimitSeconds: must be > 0, got 0/],
+  ['a --max-hours that is not a number', ['search', '--max-hours', 'soon'], /nes search: --max-hours expects a number of hours > 0 \(e\.g\. 0\.5\), got "soon"/],
   ['a negative --redis-timeout', ['search', '--redis-timeout', '-5'], /nes search: --redis-timeout expects a number of seconds > 0, got "-5"/],
   ['a worker --redis-timeout that is not a number', ['worker', '--redis', 'redis://127.0.0.1:1', '--redis-timeout', 'soon'], /nes worker: --redis-timeout expects a number of seconds > 0, got "soon"/],
   ['unknown space', ['search', '--config', config('space', { ...good, space: 'dartz' })], /\/space: unknown search space 'dartz' \(shipped: darts, nb201/],

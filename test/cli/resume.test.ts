@@ -134,9 +134,9 @@ test('resuming something that is not a run, or with other settings, is refused i
   const notRun = await runCli(['search', '--resume', dir]);
   assert.equal(notRun.code, 2);
   assert.match(notRun.stderr, /not a nes run folder \(no config\.json\)/);
-  const extra = await runCli(['search', '--resume', dir, '--budget', '3']);
+  const extra = await runCli(['search', '--resume', dir, '--epochs', '3']);
   assert.equal(extra.code, 2);
-  assert.match(extra.stderr, /--resume takes the config of the run; drop --budget/);
+  assert.match(extra.stderr, /--resume takes the config of the run; drop --epochs \(only --budget \(to grow it\), --max-hours, --workers, --backend, --redis-timeout and --quiet may change\)/);
 });
 
 test('a resume that finds a damaged member file fails in one line and leaves the journal as it was', async () => {

@@ -39,7 +39,7 @@ after(async () => {
 });
 
 function recordingProgress(epochs: TrainProgress[]): SearchProgress {
-  return { methodStarted() {}, epoch: (p) => epochs.push(p), trialDone() {}, log() {}, stop() {} };
+  return { methodStarted() {}, epoch: (p) => epochs.push(p), trialDone() {}, log() {}, estimate() {}, stop() {} };
 }
 
 async function tinySearch(url: string, runId: string, epochs: TrainProgress[] = []) {

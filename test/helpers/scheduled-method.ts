@@ -7,7 +7,7 @@ import { readJournal } from '../../src/run/journal-reader.js';
 import { runFolder } from '../../src/run/run-folder.js';
 import { journalSink } from '../../src/search/journal-sink.js';
 import { toPoolMember, type MethodPool } from '../../src/search/pool.js';
-import { schedule } from '../../src/search/scheduler.js';
+import { schedule, type TimeLimit } from '../../src/search/scheduler.js';
 import { fanOut, type SearchEvent } from '../../src/search/search-events.js';
 import { fakeOutcome, type FakeExecutor, type FakeOutcomes } from './fake-executor.js';
 
@@ -31,6 +31,9 @@ export async function scheduleMethod(
     outcomes?: FakeOutcomes;
     /** Trials in flight at the stop whose files are complete all the same (default: none). */
     completeInFlight?: number[];
+    /** The method's budget as the scheduler is told it (default: unbounded, the optimizer decides). */
+    networks?: number;
+    deadline?: TimeLimit;
   } = {},
 ): Promise<{ journal: JournalEvent[]; events: SearchEvent[]; pool: MethodPool }> {
   const outcomes = options.outcomes ?? OUTCOMES;
@@ -62,6 +65,8 @@ export async function scheduleMethod(
       labels,
       history: resume && { events: resume, readMember },
       sink: fanOut(journalSink(journal), (event) => events.push(event)),
+      networks: options.networks ?? Number.POSITIVE_INFINITY,
+      deadline: options.deadline,
     });
     return { journal: readJournal(journalPath), events, pool };
   } finally {
