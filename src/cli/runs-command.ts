@@ -12,6 +12,8 @@ too) with its status, read from the run's files, not guessed:
   running      a process is searching it now: its lock (runs/<id>/run.lock: pid, host, start
                time) has a heartbeat less than a minute old and, on this host, the process exists
   finished     results.json is written
+  time-limited results.json is written, but the time limit stopped it short of its budget:
+               nes search --resume goes on with it
   interrupted  neither (killed, crashed, Ctrl-C): nes search --resume goes on with it
   unreadable   its config.json or journal cannot be read (the detail says why)
 Columns: id, status, methods, networks trained / planned (failed ones in brackets), the best

@@ -14,7 +14,7 @@ import { readMemberPredictions } from '../run/member-files.js';
 import { readStoredRunConfig } from '../run/run-config.js';
 import { openRun, type RunFolder } from '../run/run-folder.js';
 import { readRunLabels } from '../run/run-labels.js';
-import { methodSelection, readRunStatus, searchedSeconds, type RunStatus } from '../run/run-status.js';
+import { hasResults, methodSelection, readRunStatus, searchedSeconds, type RunStatus } from '../run/run-status.js';
 import { anytimeCurve, evaluateMembers, selectAndEvaluate, type EvaluationSettings, type RunLabels } from '../search/evaluate-pool.js';
 import { toPoolMember, type MethodPool, type PoolMember } from '../search/pool.js';
 import type { SearchResults } from '../run/results-types.js';
@@ -63,7 +63,7 @@ export function readRunSnapshot(runDir: string, options: SnapshotOptions = {}): 
   const events = readJournal(run.journalPath);
   const status = readRunStatus(run.dir, run.id);
   const trials = trialRecords(events);
-  if (status.state === 'finished') return { run, status, results: readRunResults(run.dir), partial: false, trials };
+  if (hasResults(status.state)) return { run, status, results: readRunResults(run.dir), partial: false, trials };
   const config = readStoredRunConfig(run);
   return { run, status, results: partialResults(run, config, events, trials, options.severities ?? 'all'), partial: true, trials };
 }

@@ -10,15 +10,23 @@ import type { JournalEvent } from './journal.js';
 import { readJournal } from './journal-reader.js';
 import { readStoredRunConfig } from './run-config.js';
 import { runFolder, type RunFolder } from './run-folder.js';
+import { runCompletion } from './run-completion.js';
 import { readRunLock, type LockState } from './run-lock.js';
 
 /**
  * - finished: results.json is written, and the journal's run-finished line ends the last part of the search;
+ * - time-limited: finished, but its time limit stopped the trainings short of the budget: it has
+ *   results, and \`nes search --resume\` goes on training (run-completion.ts);
  * - running: not finished, and a live process holds the run's lock;
  * - interrupted: neither (killed, crashed, stopped with Ctrl-C): `nes search --resume` goes on;
  * - unreadable: its config or journal cannot be read (the detail says why).
  */
-export type RunState = 'running' | 'finished' | 'interrupted' | 'unreadable';
+export type RunState = 'running' | 'finished' | 'time-limited' | 'interrupted' | 'unreadable';
+
+/** The states in which results.json holds the run's results (all of them, or all up to its time limit). */
+export function hasResults(state: RunState): boolean {
+  return state === 'finished' || state === 'time-limited';
+}
 
 export interface MethodProgress {
   method: string;
@@ -111,19 +119,27 @@ export function readRunStatus(runDir: string, id: string, now = Date.now()): Run
   }
   const lock = readRunLock(runDir, now);
   const resultsPath = run.resultsPath;
-  const state: RunState = isFinished(events, resultsPath) ? 'finished' : lock?.live ? 'running' : 'interrupted';
+  const state: RunState = isFinished(events, resultsPath)
+    ? runCompletion(events).timeLimited
+      ? 'time-limited'
+      : 'finished'
+    : lock?.live
+      ? 'running'
+      : 'interrupted';
   const progress = config.methods.map((method) => ({
     method,
     trained: events.filter((e) => e.event === 'finished' && e.method === method).length,
     failed: events.filter((e) => e.event === 'failed' && e.method === method).length,
     planned: plannedNetworks(method, config),
   }));
-  const results = state === 'finished' ? readResultsSummary(resultsPath) : undefined;
+  const results = hasResults(state) ? readResultsSummary(resultsPath) : undefined;
   const detail =
     state === 'running'
       ? lock!.reason
       : state === 'finished'
         ? 'results.json written'
+        : state === 'time-limited'
+          ? 'results.json written; its time limit stopped it short of the budget: nes search --resume goes on'
         : lock
           ? `stale lock: ${lock.reason}`
           : 'no results.json, and no process holds its lock';

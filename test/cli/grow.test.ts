@@ -120,10 +120,13 @@ test('execution.timeLimitSeconds in the config: a run the limit stops before any
   assert.match(limited.stdout, /^time limit of 0.001 s reached: no new trainings \(rs: 0 of 2 started\); those running finish, then the run is evaluated$/m);
   assert.match(limited.stdout, /^stopped by the time limit \(0.001 s\): 0 of 2 networks trained/m);
   assert.ok(existsSync(join(runDir, 'results.json')));
+  const stateOf = async () => (JSON.parse((await runCli(['runs', runsDir, '--json'])).stdout) as { id: string; state: string }[]).map((run) => [run.id, run.state]);
+  assert.deepEqual(await stateOf(), [['limited', 'time-limited']], 'nes runs: results, yet resumable');
   const resumed = await runCli(['search', '--resume', runDir, '--max-hours', '1', '--quiet']);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.doesNotMatch(resumed.stdout, /stopped by the time limit/);
   const results = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')) as Results;
   assert.deepEqual(results.methods.rs.pool.map((m) => m.trialId), [0, 1]);
   assert.equal(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')).execution.timeLimitSeconds, 0.001, '--max-hours is for this invocation only');
+  assert.deepEqual(await stateOf(), [['limited', 'finished']]);
 });
