@@ -5,6 +5,7 @@
  * Padding follows what the tfjs layers compute: PyTorch's symmetric padding for convs and 3×3
  * pools, average pools excluding the padding (count_include_pad = 0).
  */
+import type { NetworkBlocks } from '../../train/model/network-blocks.js';
 import type { GraphBuilder } from './graph-builder.js';
 import type { MemberWeights } from './member-weights.js';
 
@@ -180,3 +181,21 @@ export function classifierHead(net: MemberGraph, x: Feature, numClasses: number)
   const logits = g.node('Gemm', [flat, kernel, bias], 'logits');
   return g.node('Softmax', [logits], 'probs', { axis: -1 });
 }
+
+/** These blocks as the networks' NetworkBlocks (train/model/darts-network.ts, nb201-network.ts). */
+export const onnxBlocks: NetworkBlocks<MemberGraph, Feature> = {
+  channelsOf: (x) => x.channels,
+  relu,
+  batchNorm,
+  add,
+  concat,
+  subsample2,
+  conv,
+  reluConvBn,
+  separableConv: (net, name, x, filters, kernel, stride) => separableConv(net, name, x, filters, kernel, stride),
+  dilatedSeparableConv: (net, name, x, filters, kernel) => separableConv(net, name, x, filters, kernel, 1, 2),
+  pool3x3,
+  avgPool2x2Same,
+  factorizedReduce,
+  zerosLike,
+};

@@ -3,6 +3,7 @@
  * tfjs layers only. Strided ops reproduce PyTorch's symmetric padding, so outputs land on the
  * same pixel grid as the reference implementations (tfjs 'same' pads bottom/right first).
  */
+import type { NetworkBlocks } from './network-blocks.js';
 import * as tf from '@tensorflow/tfjs';
 import type { LayerFactory } from './init.js';
 
@@ -228,3 +229,26 @@ export function classifierHead(f: LayerFactory, x: Sym, numClasses: number): Sym
 }
 
 export const LOGITS_LAYER = 'logits';
+
+/** 2×2 average pooling, stride 2, 'same': ceil(H/2) like a stride-2 conv, also for odd sizes (PyTorch would fail there). */
+export function avgPool2x2Same(f: LayerFactory, name: string, x: Sym): Sym {
+  return applyLayer(tf.layers.averagePooling2d({ name: f.name(name), poolSize: 2, strides: 2, padding: 'same' }), x);
+}
+
+/** These blocks as the networks' NetworkBlocks (darts-network.ts, nb201-network.ts). */
+export const tfjsBlocks: NetworkBlocks<LayerFactory, Sym> = {
+  channelsOf,
+  relu,
+  batchNorm,
+  add,
+  concat,
+  subsample2,
+  conv,
+  reluConvBn,
+  separableConv,
+  dilatedSeparableConv,
+  pool3x3,
+  avgPool2x2Same,
+  factorizedReduce,
+  zerosLike,
+};
