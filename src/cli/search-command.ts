@@ -6,7 +6,7 @@ import { readRunResults } from '../export/run-results.js';
 import { readJournal } from '../run/journal-reader.js';
 import { isRunDone, runCompletion } from '../run/run-completion.js';
 import { readRunConfig } from '../run/run-config.js';
-import { methodNetworks } from '../search/methods.js';
+import { plannedNetworks } from '../run/method-rules.js';
 import { formatDuration } from '../search/cost-estimate.js';
 import { loadConfiguredDataset } from '../data/configured-dataset.js';
 import { readConfigFile, resolveConfig } from '../run/config.js';
@@ -253,7 +253,7 @@ async function searchLocked(
 /** The one line that says the time limit ended the run short of its budget, and how to go on. */
 function timeLimitLine(config: NesConfig, results: SearchResults, resumeCommand: string): string {
   const trained = Object.values(results.methods).reduce((sum, method) => sum + method.pool.length + method.failed.length, 0);
-  const budget = config.methods.reduce((sum, method) => sum + methodNetworks(method, config), 0);
+  const budget = config.methods.reduce((sum, method) => sum + plannedNetworks(method, config), 0);
   const limit = formatDuration(config.execution.timeLimitSeconds ?? 0);
   return `stopped by the time limit (${limit}): ${trained} of ${budget} networks trained, results and report from those; go on with:  ${resumeCommand}`;
 }

@@ -8,6 +8,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Method, NesConfig } from './config.js';
 import type { JournalEvent } from './journal.js';
 import { readJournal } from './journal-reader.js';
+import { plannedNetworks } from './method-rules.js';
 import { readStoredRunConfig } from './run-config.js';
 import { runFolder, type RunFolder } from './run-folder.js';
 import { runCompletion } from './run-completion.js';
@@ -56,20 +57,6 @@ export interface RunStatus {
   /** Seconds searched, pauses between a kill and its resume left out; up to now while running. */
   seconds?: number;
   lock?: LockState;
-}
-
-/**
- * Networks a method trains, as search/methods.ts planMethod plans them (a test keeps the two in
- * step): rs, re and deepens-es train the budget; deepens and deepens-rs one per seed of the
- * largest ensemble.
- */
-export function plannedNetworks(method: Method, config: Pick<NesConfig, 'budget' | 'ensembleSizes'>): number {
-  return method === 'deepens' || method === 'deepens-rs' ? Math.max(...config.ensembleSizes) : config.budget;
-}
-
-/** How a method's ensembles are chosen (planMethod's `selection`): the DeepEns baselines take the first M. */
-export function methodSelection(method: Method, config: Pick<NesConfig, 'selection'>): NesConfig['selection'] | { method: 'first'; beam: 1 } {
-  return method === 'deepens' || method === 'deepens-rs' ? { method: 'first', beam: 1 } : config.selection;
 }
 
 const isRunFolder = (dir: string) => existsSync(join(dir, 'journal.jsonl')) && existsSync(join(dir, 'config.json'));

@@ -1,4 +1,5 @@
-import type { NesConfig } from '../run/config.js';
+import type { Method, NesConfig } from '../run/config.js';
+import { methodSelection } from '../run/method-rules.js';
 import { anytimeCurve, evaluateMembers, selectAndEvaluate, type EvaluationSettings, type RunLabels } from './evaluate-pool.js';
 import type { buildResults } from './results.js';
 import type { TrainedMethod } from './train-methods.js';
@@ -10,11 +11,8 @@ type EvaluatedMethod = Parameters<typeof buildResults>[0]['methods'][number];
  * size at every severity, and its anytime curve.
  */
 export function evaluateMethods(methods: TrainedMethod[], labels: RunLabels, config: NesConfig): EvaluatedMethod[] {
-  return methods.map(({ pool, selection }) => {
-    const evaluation: EvaluationSettings = {
-      ...config,
-      selection: selection === 'first' ? { method: 'first', beam: 1 } : config.selection,
-    };
+  return methods.map(({ pool }) => {
+    const evaluation: EvaluationSettings = { ...config, selection: methodSelection(pool.method as Method, config) };
     const each = <T>(make: (size: number, severity: number) => T[]): T[] =>
       pool.members.length === 0
         ? []

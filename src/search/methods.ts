@@ -1,5 +1,6 @@
 import { FixedArchitecture, RandomSearch, RegularizedEvolution, type Optimizer } from '../optimizers/index.js';
 import type { Method, NesConfig } from '../run/config.js';
+import { plannedNetworks } from '../run/method-rules.js';
 import type { Genotype, SearchSpace } from '../space/types.js';
 import type { ConfigInputs } from './config-inputs.js';
 import type { MethodPool } from './pool.js';
@@ -19,23 +20,17 @@ import { NesInputError } from '../util/errors.js';
  */
 export interface MethodPlan {
   optimizer: Optimizer;
+  /** Networks it trains (run/method-rules.ts plannedNetworks). */
   networks: number;
-  /** 'first' = the first M members in training order (no selection). */
-  selection: 'first' | 'configured';
-}
-
-/** How many networks `method` trains under `config`. */
-export function methodNetworks(method: Method, config: NesConfig): number {
-  return method === 'deepens' || method === 'deepens-rs' ? Math.max(...config.ensembleSizes) : config.budget;
 }
 
 export function planMethod(method: Method, config: NesConfig, inputs: ConfigInputs, earlier: MethodPool[], pinned?: Genotype): MethodPlan {
   const { space } = inputs;
   const seed = `${config.seed}:${method}`;
-  const largestEnsemble = methodNetworks('deepens', config);
+  const networks = plannedNetworks(method, config);
   switch (method) {
     case 'rs':
-      return { optimizer: new RandomSearch({ space, budget: config.budget, seed }), networks: config.budget, selection: 'configured' };
+      return { optimizer: new RandomSearch({ space, budget: config.budget, seed }), networks };
     case 're':
       return {
         optimizer: new RegularizedEvolution({
@@ -46,24 +41,23 @@ export function planMethod(method: Method, config: NesConfig, inputs: ConfigInpu
           parentCandidates: config.re.parents,
           severities: config.re.severities,
         }),
-        networks: config.budget,
-        selection: 'configured',
+        networks,
       };
     case 'deepens': {
-      return fixed(inputs.fixedGenotype!, largestEnsemble, seed, space, 'first');
+      return fixed(inputs.fixedGenotype!, networks, seed, space);
     }
     case 'deepens-rs':
-      return fixed(pinned ?? bestRandomSearchArchitecture(earlier, method), largestEnsemble, seed, space, 'first');
+      return fixed(pinned ?? bestRandomSearchArchitecture(earlier, method), networks, seed, space);
     case 'deepens-es': {
       const rs = earlier.find((pool) => pool.method === 'rs');
       const genotype = pinned ?? (rs ? bestRandomSearchArchitecture(earlier, method) : inputs.fixedGenotype!);
-      return fixed(genotype, config.budget, seed, space, 'configured');
+      return fixed(genotype, networks, seed, space);
     }
   }
 }
 
-function fixed(genotype: Genotype, count: number, seed: string, space: SearchSpace, selection: MethodPlan['selection']): MethodPlan {
-  return { optimizer: new FixedArchitecture({ genotype, count, seed, space }), networks: count, selection };
+function fixed(genotype: Genotype, count: number, seed: string, space: SearchSpace): MethodPlan {
+  return { optimizer: new FixedArchitecture({ genotype, count, seed, space }), networks: count };
 }
 
 /** The architecture of the NES-RS member with the lowest validation NLL. */

@@ -7,7 +7,8 @@ import type { NesConfig } from '../run/config.js';
 import type { EngineName } from '../util/engine-names.js';
 import type { ConfigInputs } from './config-inputs.js';
 import type { RunLabels } from './evaluate-pool.js';
-import { methodNetworks, planMethod, type MethodPlan } from './methods.js';
+import { plannedNetworks } from '../run/method-rules.js';
+import { planMethod } from './methods.js';
 import type { JournalEvent } from '../run/journal.js';
 import { writeRunBudget } from '../run/run-config.js';
 import type { OpenedSearch } from './open-search.js';
@@ -16,10 +17,9 @@ import { schedule, type TimeLimit } from './scheduler.js';
 import type { SearchEventSink } from './search-events.js';
 import type { TrainProgress } from '../farm/types.js';
 
-/** A method's trained pool and how its ensembles are to be chosen. */
+/** A method's trained pool (how its ensembles are chosen: run/method-rules.ts methodSelection). */
 export interface TrainedMethod {
   pool: MethodPool;
-  selection: MethodPlan['selection'];
 }
 
 /**
@@ -79,7 +79,7 @@ export async function trainMethods(
         networks: plan.networks,
         deadline: options.deadline,
       });
-      methods.push({ pool, selection: plan.selection });
+      methods.push({ pool });
     }
   } finally {
     await executor.close();
@@ -95,7 +95,7 @@ export async function trainMethods(
 function planned(config: NesConfig, history: JournalEvent[] | undefined): { networks: number; earlier: { networks: number; seconds: number } } {
   const ended = (method: string) =>
     history?.filter((event) => (event.event === 'finished' || event.event === 'failed') && event.method === method).length ?? 0;
-  const networks = config.methods.reduce((sum, method) => sum + Math.max(0, methodNetworks(method, config) - ended(method)), 0);
+  const networks = config.methods.reduce((sum, method) => sum + Math.max(0, plannedNetworks(method, config) - ended(method)), 0);
   const finished = (history ?? []).flatMap((event) => (event.event === 'finished' ? [event.seconds + (event.predictSeconds ?? 0)] : []));
   return { networks, earlier: { networks: finished.length, seconds: finished.reduce((a, b) => a + b, 0) } };
 }

@@ -7,21 +7,30 @@ import { METHODS } from '../../src/run/config-schema.js';
 import { resolveConfig } from '../../src/run/config.js';
 import type { JournalEvent } from '../../src/run/journal.js';
 import { createRun } from '../../src/run/run-folder.js';
-import { findRunFolders, listRuns, methodSelection, plannedNetworks, searchedSeconds } from '../../src/run/run-status.js';
+import { methodSelection, plannedNetworks } from '../../src/run/method-rules.js';
+import { findRunFolders, listRuns, searchedSeconds } from '../../src/run/run-status.js';
 import { loadConfigInputs } from '../../src/search/config-inputs.js';
 import { planMethod } from '../../src/search/methods.js';
 import { sampleGenotype } from '../../src/space/sample.js';
 import { createRng } from '../../src/util/rng.js';
 
-test('plannedNetworks and methodSelection agree with the search plan of every method', () => {
+test("plannedNetworks is what each method's optimizer proposes; methodSelection takes the first M for the DeepEns seeds", () => {
   const config = resolveConfig({ methods: [...METHODS], budget: 7, ensembleSizes: [2, 5], re: { population: 3, parents: 2 } });
   const inputs = loadConfigInputs(config);
   const genotype = sampleGenotype(inputs.space, createRng('status'));
   const rs = { method: 'rs', failed: [], members: [{ trialId: 0, genotype, validationNll: 1 }] } as never;
+  const result = { status: 'finished' as const, validationTrueClassProbs: new Map([[0, new Float32Array([0.5, 0.9])]]), validationNll: 0.4 };
   for (const method of METHODS) {
-    const plan = planMethod(method, config, inputs, [rs]);
-    assert.equal(plannedNetworks(method, config), plan.networks, method);
-    assert.equal(methodSelection(method, config).method, plan.selection === 'first' ? 'first' : config.selection.method, method);
+    const { optimizer } = planMethod(method, config, inputs, [rs]);
+    let proposed = 0;
+    for (let trial = optimizer.ask(); trial !== null; trial = optimizer.ask()) {
+      assert.notEqual(trial, 'wait', `${method}: every trial is told before the next ask`);
+      if (trial === 'wait') break;
+      proposed++;
+      optimizer.tell(trial, result);
+    }
+    assert.equal(plannedNetworks(method, config), proposed, method);
+    assert.equal(methodSelection(method, config).method, method === 'deepens' || method === 'deepens-rs' ? 'first' : config.selection.method, method);
   }
 });
 
