@@ -67,12 +67,16 @@ export class PromotionQueue {
    * it finished, to be trained on to the rung above; undefined when no rung has one due.
    */
   claimNext(): { trialId: number; fromRung: number } | undefined {
+    const due = this.nextDue();
+    if (due) this.promoted[due.fromRung]!.add(due.trialId);
+    return due;
+  }
+
+  /** The promotion claimNext() would return, not claimed. */
+  nextDue(): { trialId: number; fromRung: number } | undefined {
     for (let rung = this.topRung - 1; rung >= 0; rung--) {
       const trialId = this.dueAt(rung);
-      if (trialId !== undefined) {
-        this.promoted[rung]!.add(trialId);
-        return { trialId, fromRung: rung };
-      }
+      if (trialId !== undefined) return { trialId, fromRung: rung };
     }
     return undefined;
   }
@@ -106,7 +110,7 @@ export class PromotionQueue {
   }
 }
 
-function checkLadder(ladder: FidelityLadder): void {
+export function checkLadder(ladder: FidelityLadder): void {
   const { epochs, eta } = ladder;
   if (epochs.length < 2) throw new RangeError(`a fidelity ladder needs at least 2 rungs, got ${epochs.length}`);
   epochs.forEach((value, index) => {
@@ -115,4 +119,23 @@ function checkLadder(ladder: FidelityLadder): void {
     }
   });
   if (!(eta > 1)) throw new RangeError(`eta must be > 1, got ${eta}`);
+}
+
+/** Epochs a training to `rung` adds to one that finished the rung below (all of them at rung 0). */
+export function legEpochs(ladder: FidelityLadder, rung: number): number {
+  return ladder.epochs[rung]! - (rung > 0 ? ladder.epochs[rung - 1]! : 0);
+}
+
+/**
+ * The default ladder for a schedule of `epochs` epochs: the full schedule divided by eta again and
+ * again while at least one epoch is left, rounded (15 epochs, eta 3: [2, 5, 15]). Hyperband's
+ * geometric rungs.
+ */
+export function defaultLadder(epochs: number, eta: number): number[] {
+  const rungs = [epochs];
+  for (let budget = epochs / eta; budget >= 1; budget /= eta) {
+    const rounded = Math.round(budget);
+    if (rounded < rungs[0]!) rungs.unshift(rounded);
+  }
+  return rungs;
 }

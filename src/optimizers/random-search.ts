@@ -1,7 +1,7 @@
 import { sampleGenotype } from '../space/sample.js';
 import type { SearchSpace } from '../space/types.js';
 import { createRng, drawSeed, type Rng } from '../util/rng.js';
-import { TrialLedger, checkBudget } from './trial-ledger.js';
+import { TrialLedger, checkBudget, type TrialIds } from './trial-ledger.js';
 import type { Optimizer, Trial, TrialResult } from './types.js';
 
 export interface RandomSearchOptions {
@@ -9,6 +9,8 @@ export interface RandomSearchOptions {
   /** Number of networks to propose (K). */
   budget: number;
   seed: string | number;
+  /** Where trial ids come from (shared when a multi-fidelity search wraps this one). */
+  ids?: TrialIds;
 }
 
 /**
@@ -17,10 +19,11 @@ export interface RandomSearchOptions {
  */
 export class RandomSearch implements Optimizer {
   private readonly rng: Rng;
-  private readonly ledger = new TrialLedger();
+  private readonly ledger: TrialLedger;
 
   constructor(private readonly options: RandomSearchOptions) {
     checkBudget(options.budget);
+    this.ledger = new TrialLedger(options.ids);
     this.rng = createRng(options.seed);
   }
 

@@ -3,7 +3,7 @@ import { mutate } from '../space/mutate.js';
 import { sampleGenotype } from '../space/sample.js';
 import type { SearchSpace } from '../space/types.js';
 import { createRng, drawSeed, type Rng } from '../util/rng.js';
-import { TrialLedger, checkBudget } from './trial-ledger.js';
+import { TrialLedger, checkBudget, type TrialIds } from './trial-ledger.js';
 import type { Optimizer, Trial, TrialResult } from './types.js';
 
 export interface RegularizedEvolutionOptions {
@@ -17,6 +17,8 @@ export interface RegularizedEvolutionOptions {
   parentCandidates?: number;
   /** Validation severities parent selection draws from, uniformly (paper: [0] on Fashion-MNIST, [0, 5] on CIFAR). */
   severities?: number[];
+  /** Where trial ids come from (shared when a multi-fidelity search wraps this one). */
+  ids?: TrialIds;
 }
 
 interface Member {
@@ -38,7 +40,7 @@ export const DEFAULT_PARENT_CANDIDATES = 10;
  */
 export class RegularizedEvolution implements Optimizer {
   private readonly rng: Rng;
-  private readonly ledger = new TrialLedger();
+  private readonly ledger: TrialLedger;
   private readonly population: Member[] = [];
   private readonly populationSize: number;
   private readonly parentCandidates: number;
@@ -46,6 +48,7 @@ export class RegularizedEvolution implements Optimizer {
 
   constructor(private readonly options: RegularizedEvolutionOptions) {
     checkBudget(options.budget);
+    this.ledger = new TrialLedger(options.ids);
     this.populationSize = options.populationSize ?? DEFAULT_POPULATION_SIZE;
     this.parentCandidates = options.parentCandidates ?? DEFAULT_PARENT_CANDIDATES;
     this.severities = options.severities ?? [0];
@@ -92,6 +95,15 @@ export class RegularizedEvolution implements Optimizer {
     const member = result.status === 'finished' ? this.toMember(trial, result) : undefined;
     this.ledger.close(trial);
     if (member) this.join(member);
+  }
+
+  /**
+   * A member trained further (a multi-fidelity promotion): parent selection now reads its better
+   * predictions. A member that left the population stays out; its place in the age order is kept.
+   */
+  update(network: number, result: Extract<TrialResult, { status: 'finished' }>): void {
+    const member = this.population.find((entry) => entry.trial.id === network);
+    if (member) member.probs = this.toMember(member.trial, result).probs;
   }
 
   /** Keeps what parent selection needs; throws if a selection severity is missing. */

@@ -8,14 +8,21 @@ export class TrialLedger {
   private proposedCount = 0;
   private readonly running = new Set<number>();
 
-  /** Trials proposed so far; also the id of the next one. */
+  /**
+   * `ids` hands out trial ids; an optimizer wrapped by another (multi-fidelity search) shares the
+   * wrapper's, so the trials of both are numbered in one sequence.
+   */
+  constructor(private readonly ids: TrialIds = new TrialIds()) {}
+
+  /** Trials this ledger proposed so far (without a shared id source, also the id of the next one). */
   get proposed(): number {
     return this.proposedCount;
   }
 
   /** Reserves the next trial id. */
   open(): number {
-    const id = this.proposedCount++;
+    const id = this.ids.next();
+    this.proposedCount++;
     this.running.add(id);
     return id;
   }
@@ -23,7 +30,7 @@ export class TrialLedger {
   /** Marks a trial as reported; throws if it was never proposed or was already reported. */
   close(trial: Trial): void {
     if (!this.running.delete(trial.id)) {
-      throw new Error(`tell() for trial ${trial.id}, which is not running (proposed ${this.proposedCount} so far)`);
+      throw new Error(`tell() for trial ${trial.id}, which is not running (${this.proposedCount} proposed so far)`);
     }
   }
 }
@@ -31,4 +38,13 @@ export class TrialLedger {
 /** Checks a proposal budget. */
 export function checkBudget(budget: number, what = 'budget'): void {
   if (!Number.isInteger(budget) || budget < 0) throw new RangeError(`${what} must be a non-negative integer, got ${budget}`);
+}
+
+/** Trial ids 0, 1, 2, … in order of proposal. */
+export class TrialIds {
+  private count = 0;
+
+  next(): number {
+    return this.count++;
+  }
 }

@@ -17,10 +17,11 @@ export interface FakeOutcomes {
 
 /**
  * What a trial's training gives: seeded random softmax rows at every severity, or a failure, as a
- * function of the trial's seed alone, so that a trial trained again gives the same.
+ * function of the trial's seed (and fidelity) alone, so that a trial trained again gives the same.
  */
 export function fakeOutcome(trial: Trial, options: FakeOutcomes): { result: ExecutorResult; failedAttempts: string[] } {
-  const rng = createRng(`outcome:${trial.seed}`);
+  // A leg of a multi-fidelity search trains the same seed further: it gives other predictions.
+  const rng = createRng(`outcome:${trial.seed}${trial.fidelity ? `@${trial.fidelity.epochs}` : ''}`);
   const fails = rng.next() < (options.failureRate ?? 0);
   const failedAttempts = rng.next() < (options.retryRate ?? 0) ? ['worker thread crashed'] : [];
   const attempts = failedAttempts.length + 1;
