@@ -99,6 +99,19 @@ export async function loadLayersModel(dir: string): Promise<tf.LayersModel> {
   );
 }
 
+/** A model from serializeLayersModel's pair, as loadLayersModel reads it from disk. */
+export async function deserializeLayersModel(serialized: SerializedModel): Promise<tf.LayersModel> {
+  const modelJson = JSON.parse(serialized.modelJson) as tf.io.ModelJSON;
+  const { weights } = serialized;
+  return tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: modelJson.modelTopology,
+      weightSpecs: modelJson.weightsManifest.flatMap((group) => group.weights),
+      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer,
+    }),
+  );
+}
+
 function concatWeightData(data: tf.io.WeightData | undefined): ArrayBuffer {
   if (data === undefined) return new ArrayBuffer(0);
   return data instanceof ArrayBuffer ? data : tf.io.concatenateArrayBuffers(data);

@@ -39,6 +39,12 @@ export interface TrainConfig {
   resumeFrom?: TrainingState;
   /** Stop after this epoch (1-based) of the schedule; default `epochs`, the end. */
   untilEpoch?: number;
+  /**
+   * Return the TrainingState to continue from later. Off by default: reading the momentum back
+   * costs a copy of every trainable weight (a GPU read-back on webgpu) that a training run to its
+   * end does not need.
+   */
+  keepState?: boolean;
 }
 
 /** Where a training stopped, besides the model's weights: what it needs to continue. */
@@ -89,8 +95,9 @@ export interface TrainResult {
   /** True when shouldStop() ended training early. */
   stopped: boolean;
   /**
-   * To continue this training later (resumeFrom). Absent when shouldStop() ended it: the weights
-   * are then part-way through an epoch, and only whole epochs resume.
+   * To continue this training later (resumeFrom), when asked for (keepState). Absent when
+   * shouldStop() ended it: the weights are then part-way through an epoch, and only whole epochs
+   * resume.
    */
   state?: TrainingState;
 }
@@ -163,7 +170,7 @@ export async function train(
         seconds: elapsedSeconds(epochStarted),
       });
     }
-    const state = { epochsDone: lastEpoch, momentum: await step.readMomentum() };
+    const state = config.keepState ? { epochsDone: lastEpoch, momentum: await step.readMomentum() } : undefined;
     return { lossCurve, seconds: elapsedSeconds(started), stopped: false, state };
   } finally {
     step.close();

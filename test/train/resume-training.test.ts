@@ -48,10 +48,10 @@ async function trainInLegs(ends: number[], name: string): Promise<{ weights: Map
   const losses: number[] = [];
   const rates: number[] = [];
   for (const [leg, untilEpoch] of ends.entries()) {
-    const result = await train(model, data, { ...config, untilEpoch, resumeFrom: state }, { onEpoch: (info) => void rates.push(info.learningRate) });
+    const result = await train(model, data, { ...config, untilEpoch, resumeFrom: state, keepState: true }, { onEpoch: (info) => void rates.push(info.learningRate) });
     losses.push(...result.lossCurve);
     state = result.state;
-    assert.ok(state, 'a training that was not stopped returns its state');
+    assert.ok(state, 'a training that was not stopped returns its state when asked');
     assert.equal(state.epochsDone, untilEpoch);
     if (leg < ends.length - 1) {
       const dir = join(folder, `${name}-${leg}`);
@@ -93,12 +93,13 @@ for (const engine of ['cpu', 'wasm'] as EngineName[]) {
     it('needs the momentum: continuing without it trains another network', async () => {
       await initEngine(engine);
       const first = fresh();
-      const { state } = await train(first, data, { ...config, untilEpoch: 2 });
+      const { state } = await train(first, data, { ...config, untilEpoch: 2, keepState: true });
       assert.ok(state && state.momentum.some((value) => value !== 0), 'the momentum after two epochs is not zero');
       const withMomentum = fresh();
       const withoutMomentum = fresh();
       for (const model of [withMomentum, withoutMomentum]) model.setWeights(first.getWeights());
       const continued = await train(withMomentum, data, { ...config, resumeFrom: state });
+      assert.equal(continued.state, undefined, 'the state (a copy of every weight) is returned only when asked');
       const zeroed = await train(withoutMomentum, data, { ...config, resumeFrom: { epochsDone: 2, momentum: new Float32Array(state.momentum.length) } });
       assert.notDeepEqual(continued.lossCurve, zeroed.lossCurve);
       for (const model of [first, withMomentum, withoutMomentum]) model.dispose();
