@@ -1,5 +1,5 @@
 import { buildModel } from '../train/model.js';
-import { serializeLayersModel, type SerializedModel } from '../train/model-io.js';
+import { deserializeLayersModel, serializeLayersModel, type SerializedModel } from '../train/model-io.js';
 import { predictProbs } from '../train/predict.js';
 import { NonFiniteLossError, train } from '../train/trainer.js';
 import type { ProbsBySeverity, TrainOutcome, TrainProgress, TrainTask, WorkerDataSets } from './types.js';
@@ -21,24 +21,36 @@ export type MemberOutcome =
 
 /**
  * Trains one candidate and predicts every validation and test set (each severity). The engine must
- * be initialised. Shared by the local farm's threads and the Redis workers.
+ * be initialised. Shared by the local farm's threads and the Redis workers. A leg of a
+ * multi-fidelity search (trial.fidelity) trains the full schedule's epochs up to its rung, from
+ * task.startFrom when it continues an earlier leg, and keeps its state unless it reached the end.
  */
 export async function trainMember(
-  task: Pick<TrainTask, 'method' | 'trial' | 'macro' | 'training'>,
+  task: Pick<TrainTask, 'method' | 'trial' | 'macro' | 'training' | 'startFrom'>,
   data: WorkerDataSets,
   onProgress: (progress: TrainProgress) => void,
 ): Promise<MemberOutcome> {
   const { train: trainSet, numClasses, normalization } = data;
-  const model = buildModel(task.trial.genotype, task.macro, {
-    inputShape: [trainSet.height, trainSet.width, trainSet.channels],
-    numClasses,
-    seed: task.trial.seed,
-  });
+  const { fidelity } = task.trial;
+  const model = task.startFrom
+    ? await deserializeLayersModel(task.startFrom.model)
+    : buildModel(task.trial.genotype, task.macro, {
+        inputShape: [trainSet.height, trainSet.width, trainSet.channels],
+        numClasses,
+        seed: task.trial.seed,
+      });
   try {
-    const { lossCurve, seconds } = await train(
+    const { lossCurve, seconds, state } = await train(
       model,
       { train: trainSet },
-      { ...task.training, seed: task.trial.seed, normalization },
+      {
+        ...task.training,
+        seed: task.trial.seed,
+        normalization,
+        untilEpoch: fidelity?.epochs,
+        resumeFrom: task.startFrom?.state,
+        keepState: fidelity !== undefined && fidelity.epochs < task.training.epochs,
+      },
       {
         onEpoch: ({ epoch, epochs, loss }) =>
           onProgress({ stage: 'training', trialId: task.trial.id, method: task.method, epoch, epochs, loss }),
@@ -73,6 +85,7 @@ export async function trainMember(
       seconds,
       predictSeconds: (performance.now() - predictStart) / 1000,
       model: await serializeLayersModel(model),
+      ...(state ? { state } : {}),
     };
   } catch (error) {
     if (error instanceof NonFiniteLossError) return { status: 'failed', reason: error.message };
@@ -81,3 +94,4 @@ export async function trainMember(
     model.dispose();
   }
 }
+

@@ -4,7 +4,7 @@
  */
 import { BroadcastChannel, workerData } from 'node:worker_threads';
 import { initEngine, type EngineChoice } from '../train/engine.js';
-import { writeMemberFiles } from '../run/member-files.js';
+import { memberEpochs, writeMemberFiles } from '../run/member-files.js';
 import { trainMember } from './train-member.js';
 import type { TrainOutcome, TrainTask, WorkerDataSets } from './types.js';
 
@@ -18,8 +18,9 @@ export default async function trainCandidate(task: TrainTask): Promise<TrainOutc
   const progress = channelFor(task.progressChannel);
   const outcome = await trainMember(task, data, (message) => progress.postMessage(message));
   if (outcome.status === 'failed') return outcome;
-  const { model, ...result } = outcome;
-  writeMemberFiles(task.memberDir, { ...outcome, trialId: task.trial.id }, data.numClasses);
+  // The model and training state stay on disk: the main thread needs neither.
+  const { model: _model, state: _state, ...result } = outcome;
+  writeMemberFiles(task.memberDir, { ...outcome, trialId: task.trial.id, epochs: memberEpochs(task.trial, task.training.epochs) }, data.numClasses);
   return result;
 }
 

@@ -3,6 +3,8 @@ import type { Trial } from '../optimizers/types.js';
 import type { NesConfig } from '../run/config.js';
 import type { ProbsBySeverity } from '../run/member-files.js';
 import type { MacroConfig } from '../space/types.js';
+import type { SerializedModel } from '../train/model-io.js';
+import type { TrainingState } from '../train/trainer.js';
 
 /** Everything a worker needs to train one candidate; the data sets are shared per worker. */
 export interface TrainTask {
@@ -14,6 +16,14 @@ export interface TrainTask {
   memberDir: string;
   /** Channel name for progress messages (a BroadcastChannel shared by the farm's threads). */
   progressChannel: string;
+  /** A promotion (trial.origin 'promotion'): where its network's previous leg stopped. */
+  startFrom?: StartingPoint;
+}
+
+/** The model and training state a leg of a multi-fidelity search ended with, to continue from. */
+export interface StartingPoint {
+  model: SerializedModel;
+  state: TrainingState;
 }
 
 /** Severity → images; severity 0 is the clean split, others carry the shift suite's corruptions. */
@@ -41,6 +51,8 @@ export type TrainOutcome =
       seconds: number;
       /** Time spent predicting the validation and test sets at every severity after training. */
       predictSeconds: number;
+      /** A leg that stopped short of the schedule (trial.fidelity): what a promotion continues from. */
+      state?: TrainingState;
     }
   /** A candidate that cannot be trained (e.g. a non-finite loss): recorded, not retried. */
   | { status: 'failed'; reason: string };

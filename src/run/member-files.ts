@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { asFloat32, expectShape, readNpy, writeNpy } from '../data/npy.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { readModelFiles, writeSerializedModel, type SerializedModel } from '../train/model-io.js';
-import { MEMBER_MODEL_FILE, MEMBER_SUMMARY_FILE, predictionsFile } from './member-layout.js';
+import type { TrainingState } from '../train/trainer.js';
+import type { Trial } from '../optimizers/types.js';
+import { MEMBER_MODEL_FILE, MEMBER_MOMENTUM_FILE, MEMBER_SUMMARY_FILE, predictionsFile } from './member-layout.js';
 
 /** Softmax predictions (N×C, row-major) per severity. */
 export type ProbsBySeverity = Record<number, Float32Array>;
@@ -16,6 +18,11 @@ export type ProbsBySeverity = Record<number, Float32Array>;
  */
 export { predictionsFile };
 
+/** Epochs of the schedule a member's model has: its rung's (multi-fidelity leg), or the whole schedule. */
+export function memberEpochs(trial: Pick<Trial, 'fidelity'>, scheduleEpochs: number): number {
+  return trial.fidelity?.epochs ?? scheduleEpochs;
+}
+
 /** member.json: how the training went. */
 export interface MemberSummary {
   trialId: number;
@@ -24,6 +31,11 @@ export interface MemberSummary {
   seconds: number;
   /** Seconds predicting the evaluation sets (0 in member.json files older than this field). */
   predictSeconds: number;
+  /**
+   * Epochs of the schedule the model has been trained for: a multi-fidelity leg's rung, else the
+   * whole schedule (absent in member.json files older than this field).
+   */
+  epochs?: number;
 }
 
 /**
@@ -32,10 +44,14 @@ export interface MemberSummary {
  */
 export function writeMemberFiles(
   memberDir: string,
-  member: { validationProbs: ProbsBySeverity; testProbs: ProbsBySeverity; model: SerializedModel } & MemberSummary,
+  member: { validationProbs: ProbsBySeverity; testProbs: ProbsBySeverity; model: SerializedModel; state?: TrainingState } & MemberSummary,
   numClasses: number,
 ): void {
   mkdirSync(memberDir, { recursive: true });
+  if (member.state) {
+    if (member.epochs !== member.state.epochsDone) throw new Error(`member ${member.trialId}: a training state after ${member.state.epochsDone} epochs, the member says ${member.epochs}`);
+    writeNpy(join(memberDir, MEMBER_MOMENTUM_FILE), { dtype: 'float32', shape: [member.state.momentum.length], data: member.state.momentum });
+  }
   for (const split of ['validation', 'test'] as const) {
     const bySeverity = split === 'validation' ? member.validationProbs : member.testProbs;
     for (const [severity, probs] of Object.entries(bySeverity)) {
@@ -46,7 +62,13 @@ export function writeMemberFiles(
       });
     }
   }
-  const summary: MemberSummary = { trialId: member.trialId, lossCurve: member.lossCurve, seconds: member.seconds, predictSeconds: member.predictSeconds };
+  const summary: MemberSummary = {
+    trialId: member.trialId,
+    lossCurve: member.lossCurve,
+    seconds: member.seconds,
+    predictSeconds: member.predictSeconds,
+    ...(member.epochs !== undefined ? { epochs: member.epochs } : {}),
+  };
   writeFileAtomic(join(memberDir, MEMBER_SUMMARY_FILE), JSON.stringify(summary) + '\n');
   writeSerializedModel(memberDir, member.model);
 }
@@ -101,4 +123,22 @@ export function memberModelFiles(memberDir: string): string[] | undefined {
   if (!existsSync(join(memberDir, MEMBER_MODEL_FILE))) return undefined;
   const { modelJson } = readModelFiles(memberDir);
   return [MEMBER_MODEL_FILE, ...modelJson.weightsManifest.flatMap((group) => group.paths)];
+}
+
+/**
+ * Where a multi-fidelity leg stopped, to continue from: its model files and its training state.
+ * Throws, naming the folder, when the leg is incomplete, kept no state (it reached the end of the
+ * schedule), or stopped after other than `epochs` epochs.
+ */
+export function readTrainingStart(memberDir: string, epochs: number): { model: SerializedModel; state: TrainingState } {
+  const { weightData } = readModelFiles(memberDir);
+  const summary = JSON.parse(readFileSync(join(memberDir, MEMBER_SUMMARY_FILE), 'utf8')) as MemberSummary;
+  const momentumPath = join(memberDir, MEMBER_MOMENTUM_FILE);
+  if (!existsSync(momentumPath)) throw new Error(`${memberDir} holds no training state (${MEMBER_MOMENTUM_FILE}) to continue from`);
+  if (summary.epochs !== epochs) throw new Error(`${memberDir} was trained for ${summary.epochs} epochs; the promotion continues from ${epochs}`);
+  const momentum = readNpy(momentumPath);
+  return {
+    model: { modelJson: readFileSync(join(memberDir, MEMBER_MODEL_FILE), 'utf8'), weights: new Uint8Array(weightData) },
+    state: { epochsDone: epochs, momentum: asFloat32(momentum) },
+  };
 }

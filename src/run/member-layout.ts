@@ -14,3 +14,9 @@ export const MEMBER_SUMMARY_FILE = 'member.json';
 
 /** model.json is written last: a member folder that has it is complete. */
 export const MEMBER_MODEL_FILE = 'model.json';
+
+/**
+ * A multi-fidelity leg that stopped short of the schedule: its SGD momentum buffers (float32, one
+ * row), what a promotion continues from besides the weights. Its epochs are in member.json.
+ */
+export const MEMBER_MOMENTUM_FILE = 'momentum.npy';

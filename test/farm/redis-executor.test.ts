@@ -149,7 +149,7 @@ test('retries with backoff carry the worker reason; a failed result is not retri
     const queue = new Queue<TrainJobData, TrainJobResult>('nes-canned', { connection: connectionFor(redis.url), prefix: 'nes' });
     const events = new QueueEvents('nes-canned', { connection: connectionFor(redis.url), prefix: 'nes' });
     await events.waitUntilReady();
-    const { memberDir: _dir, ...early } = task(5, root);
+    const { memberDir: _dir, startFrom: _start, ...early } = task(5, root);
     const job = await queue.add('train', { task: early, dataset: reference, engine: 'cpu', taskTimeoutMs: 60_000 }, { jobId: 'rs-5' });
     await job.waitUntilFinished(events);
     const adopted = await executor.train(task(5, root));

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { LabelledImages } from '../../src/data/types.js';
 import type { WorkerDataSets } from '../../src/farm/types.js';
-import { connectionFor, dataFingerprint, decodeMember, encodeMember, jobIdFor, queueNameForRun, redactUrl } from '../../src/farm/redis/protocol.js';
+import { connectionFor, dataFingerprint, decodeMember, decodeStartingPoint, encodeMember, encodeStartingPoint, jobIdFor, queueNameForRun, redactUrl } from '../../src/farm/redis/protocol.js';
 
 test('a member survives encode/decode bit for bit, every severity and the weights', () => {
   const probs = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.fround(((i * 7919 + seed) % 1000) / 1000));
@@ -20,6 +21,26 @@ test('a member survives encode/decode bit for bit, every severity and the weight
   assert.deepEqual(decoded, member);
   assert.ok(decoded.testProbs[5] instanceof Float32Array);
   assert.throws(() => decodeMember(Buffer.from('not gzip').toString('base64')));
+});
+
+test("a leg's training state and a promotion's starting point survive encode/decode bit for bit", () => {
+  const model = { modelJson: '{"format":"layers-model"}', weights: Uint8Array.from({ length: 21 }, (_, i) => (i * 29) & 255) };
+  const state = { epochsDone: 3, momentum: Float32Array.from({ length: 17 }, (_, i) => Math.fround(Math.sin(i) * 1e-3)) };
+  const leg = { validationProbs: { 0: new Float32Array([0.25, 0.75]) }, testProbs: { 0: new Float32Array([1, 0]) }, lossCurve: [2, 1.5, 1.25], seconds: 1, predictSeconds: 0.5, model, state };
+  const decodedLeg = decodeMember(encodeMember(leg));
+  assert.deepEqual(decodedLeg, leg);
+  assert.ok(decodedLeg.state?.momentum instanceof Float32Array);
+  // A leg that reached the end of the schedule carries no state, and none comes back.
+  const { state: _state, ...last } = leg;
+  assert.equal('state' in decodeMember(encodeMember(last)), false);
+
+  const start = decodeStartingPoint(encodeStartingPoint({ model, state }));
+  assert.deepEqual(start, { model, state });
+  assert.ok(start.state.momentum instanceof Float32Array && start.model.weights instanceof Uint8Array);
+  // Cut short in transit: the decoder says so rather than training from half a model.
+  const bytes = gunzipSync(Buffer.from(encodeStartingPoint({ model, state }), 'base64'));
+  const cut = gzipSync(bytes.subarray(0, bytes.length - 30)).toString('base64');
+  assert.throws(() => decodeStartingPoint(cut), /starting point payload truncated/);
 });
 
 test('names, URLs and the data fingerprint', () => {

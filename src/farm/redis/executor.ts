@@ -1,5 +1,5 @@
 import { Queue, QueueEvents, RedisConnection, type Job } from 'bullmq';
-import { writeMemberFiles } from '../member-files.js';
+import { memberEpochs, writeMemberFiles } from '../../run/member-files.js';
 import { runDirOfMember, storageError } from '../storage-error.js';
 import type { ExecutorOptions, ExecutorResult, TrainingExecutor } from '../executor.js';
 import type { TrainProgress, TrainTask } from '../types.js';
@@ -8,6 +8,7 @@ import {
   MEMBER_FORMAT,
   connectionFor,
   decodeMember,
+  encodeStartingPoint,
   jobIdFor,
   queueNameForRun,
   redactUrl,
@@ -182,7 +183,8 @@ export class RedisExecutor implements TrainingExecutor {
   }
 
   private async add(entry: Pending): Promise<void> {
-    const { memberDir: _memberDir, ...task } = entry.task;
+    const { memberDir: _memberDir, startFrom, ...rest } = entry.task;
+    const task: TrainJobData['task'] = startFrom ? { ...rest, startFrom: encodeStartingPoint(startFrom) } : rest;
     await this.queue.add(
       'train',
       { task, dataset: this.options.dataset, engine: this.options.engine, taskTimeoutMs: this.options.taskTimeoutMs },
@@ -247,7 +249,7 @@ export class RedisExecutor implements TrainingExecutor {
         if (result.format !== MEMBER_FORMAT) throw new Error(`unknown result format "${String(result.format)}"`);
         const member = decodeMember(result.payload);
         try {
-          this.writeMember(entry.task.memberDir, { ...member, trialId: entry.task.trial.id }, this.options.data.numClasses);
+          this.writeMember(entry.task.memberDir, { ...member, trialId: entry.task.trial.id, epochs: memberEpochs(entry.task.trial, entry.task.training.epochs) }, this.options.data.numClasses);
         } catch (error) {
           const storage = storageError(error, entry.task.memberDir);
           if (!storage) throw error;

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { SerializedModel } from '../../train/model-io.js';
 import type { EngineChoice } from '../../util/engine-names.js';
-import type { ProbsBySeverity, TrainProgress, TrainTask, WorkerDataSets } from '../types.js';
+import type { TrainingState } from '../../train/trainer.js';
+import type { ProbsBySeverity, StartingPoint, TrainProgress, TrainTask, WorkerDataSets } from '../types.js';
 import type { WorkerDataRecipe } from '../worker-data.js';
 
 /** Default key prefix of every BullMQ key nes writes (`nes:<queue>:…`) and of the run registry. */
@@ -80,7 +81,8 @@ export function dataFingerprint(data: WorkerDataSets): string {
 
 /** The data of one BullMQ job. Plain JSON. */
 export interface TrainJobData {
-  task: Omit<TrainTask, 'memberDir' | 'progressChannel'>;
+  /** startFrom (a promotion's starting point) travels packed by encodeStartingPoint. */
+  task: Omit<TrainTask, 'memberDir' | 'progressChannel' | 'startFrom'> & { startFrom?: string };
   dataset: DatasetReference;
   /** The coordinator's engine; a worker uses it unless started with --backend. */
   engine: EngineChoice;
@@ -106,6 +108,8 @@ export interface MemberResult {
   seconds: number;
   predictSeconds: number;
   model: SerializedModel;
+  /** A multi-fidelity leg that stopped short of the schedule. */
+  state?: TrainingState;
 }
 
 interface Header {
@@ -117,6 +121,8 @@ interface Header {
   validation: [number, number][];
   test: [number, number][];
   weightsBytes: number;
+  /** The momentum block after the weights, when the member kept its training state. */
+  state?: { epochsDone: number; floats: number };
 }
 
 /**
@@ -139,6 +145,7 @@ export function encodeMember(member: MemberResult): string {
     validation: validation.map(([severity, probs]) => [severity, probs.length]),
     test: test.map(([severity, probs]) => [severity, probs.length]),
     weightsBytes: member.model.weights.byteLength,
+    ...(member.state ? { state: { epochsDone: member.state.epochsDone, floats: member.state.momentum.length } } : {}),
   };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const length = Buffer.alloc(4);
@@ -146,6 +153,7 @@ export function encodeMember(member: MemberResult): string {
   const parts: Uint8Array[] = [length, headerBytes];
   for (const [, probs] of [...validation, ...test]) parts.push(new Uint8Array(probs.buffer, probs.byteOffset, probs.byteLength));
   parts.push(member.model.weights);
+  if (member.state) parts.push(bytesOf(member.state.momentum));
   return gzipSync(Buffer.concat(parts), { level: 6 }).toString('base64');
 }
 
@@ -173,6 +181,7 @@ export function decodeMember(payload: string): MemberResult {
   const validationProbs = probs(header.validation);
   const testProbs = probs(header.test);
   const weights = take(header.weightsBytes);
+  const state = header.state && { epochsDone: header.state.epochsDone, momentum: new Float32Array(take(header.state.floats * 4).buffer) };
   if (offset !== bytes.length) throw new MemberFormatError(`member payload has ${bytes.length - offset} trailing bytes`);
   return {
     validationProbs,
@@ -181,7 +190,35 @@ export function decodeMember(payload: string): MemberResult {
     seconds: header.seconds,
     predictSeconds: header.predictSeconds,
     model: { modelJson: header.modelJson, weights },
+    ...(state ? { state } : {}),
   };
+}
+
+function bytesOf(values: Float32Array): Uint8Array {
+  return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+}
+
+/**
+ * A promotion's starting point in a job's (JSON) data: [u32 header length][header JSON][weights]
+ * [momentum float32], gzipped and base64-encoded, as a finished member travels back.
+ */
+export function encodeStartingPoint(start: StartingPoint): string {
+  const header = Buffer.from(JSON.stringify({ modelJson: start.model.modelJson, weightsBytes: start.model.weights.byteLength, epochsDone: start.state.epochsDone }), 'utf8');
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(header.length);
+  return gzipSync(Buffer.concat([length, header, start.model.weights, bytesOf(start.state.momentum)]), { level: 6 }).toString('base64');
+}
+
+export function decodeStartingPoint(payload: string): StartingPoint {
+  const bytes = gunzipSync(Buffer.from(payload, 'base64'));
+  const headerEnd = 4 + (bytes.length >= 4 ? bytes.readUInt32LE(0) : Infinity);
+  if (headerEnd > bytes.length) throw new MemberFormatError('starting point payload header truncated');
+  const header = JSON.parse(bytes.subarray(4, headerEnd).toString('utf8')) as { modelJson: string; weightsBytes: number; epochsDone: number };
+  const momentumBytes = bytes.length - headerEnd - header.weightsBytes;
+  if (momentumBytes < 0 || momentumBytes % 4 !== 0) throw new MemberFormatError('starting point payload truncated');
+  const weights = Uint8Array.from(bytes.subarray(headerEnd, headerEnd + header.weightsBytes));
+  const momentum = new Float32Array(Uint8Array.from(bytes.subarray(headerEnd + header.weightsBytes)).buffer);
+  return { model: { modelJson: header.modelJson, weights }, state: { epochsDone: header.epochsDone, momentum } };
 }
 
 /** BullMQ connection options for a redis:// or rediss:// URL (password, db and TLS come from the URL; ioredis parses it). */

@@ -7,7 +7,7 @@ import { workerData, type MessagePort } from 'node:worker_threads';
 import { initEngine, type EngineChoice } from '../../train/engine.js';
 import { trainMember } from '../train-member.js';
 import type { WorkerDataSets } from '../types.js';
-import { encodeMember, MEMBER_FORMAT, type TrainJobData, type TrainJobResult } from './protocol.js';
+import { decodeStartingPoint, encodeMember, MEMBER_FORMAT, type TrainJobData, type TrainJobResult } from './protocol.js';
 
 const { engine, data } = workerData as { engine: EngineChoice; data: WorkerDataSets };
 let engineReady: Promise<unknown> | undefined;
@@ -22,7 +22,8 @@ export default async function trainJob({ task, progress }: ThreadTask): Promise<
   try {
     engineReady ??= initEngine(engine);
     await engineReady;
-    const outcome = await trainMember(task, data, (message) => progress.postMessage(message));
+    const startFrom = task.startFrom === undefined ? undefined : decodeStartingPoint(task.startFrom);
+    const outcome = await trainMember({ ...task, startFrom }, data, (message) => progress.postMessage(message));
     if (outcome.status === 'failed') return outcome;
     return { status: 'finished', format: MEMBER_FORMAT, payload: encodeMember(outcome) };
   } finally {
