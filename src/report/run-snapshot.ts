@@ -17,7 +17,7 @@ import { readRunLabels } from '../run/run-labels.js';
 import { methodSelection } from '../run/method-rules.js';
 import { hasResults, readRunStatus, searchedSeconds, type RunStatus } from '../run/run-status.js';
 import { anytimeCurve, evaluateMembers, selectAndEvaluate, type EvaluationSettings, type RunLabels } from '../search/evaluate-pool.js';
-import { toPoolMember, type MethodPool, type PoolMember } from '../search/pool.js';
+import { latestLegs, toPoolMember, type MethodPool, type PoolMember } from '../search/pool.js';
 import type { SearchResults } from '../run/results-types.js';
 import { genotypeId } from '../space/id.js';
 import type { MacroConfig } from '../space/types.js';
@@ -119,7 +119,7 @@ function partialResults(
   for (const pool of pools) {
     const settings: EvaluationSettings = { selection: methodSelection(pool.method as NesConfig['methods'][number], config), evaluation: config.evaluation };
     // A partial pool may be smaller than an ensemble: only sizes it can fill (any size with replacement).
-    const sizes = config.ensembleSizes.filter((size) => selectsWithReplacement(settings.selection.method) || size <= pool.members.length);
+    const sizes = config.ensembleSizes.filter((size) => selectsWithReplacement(settings.selection.method) || size <= latestLegs(pool.members).length);
     const members = pool.members.length > 0 ? evaluateMembers(pool, labels, config.evaluation.eceBins) : [];
     const each = (selectOn: (severity: number) => number, skipClean: boolean) =>
       pool.members.length === 0
@@ -136,7 +136,7 @@ function partialResults(
       bestMember: members.reduce<(typeof members)[number] | null>((best, m) => (best === null || m.validation.nll < best.validation.nll ? m : best), null),
       ensembles: each((severity) => severity, false),
       cleanSelection: each(() => 0, true),
-      anytime: pool.members.length > 0 ? anytimeCurve(pool, sizes, labels, settings) : [],
+      anytime: pool.members.length > 0 ? anytimeCurve(pool, sizes, labels, settings, config.training.epochs) : [],
     };
   }
   const lastStart = [...events].reverse().find((e) => e.event === 'run-started' || e.event === 'run-resumed');

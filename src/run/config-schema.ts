@@ -1,11 +1,14 @@
 import { SELECTION_METHODS } from '../ensemble/select.js';
 import { ENGINE_CHOICES } from '../util/engine-names.js';
+import { PROMOTION_RULES } from '../optimizers/promotion.js';
 
 /**
  * JSON Schema of a search config. ajv fills the defaults, so a resolved config (written to
  * runs/<id>/config.json) always names every setting that was in force.
  */
-export const METHODS = ['rs', 're', 'deepens', 'deepens-rs', 'deepens-es'] as const;
+export const METHODS = ['rs', 're', 'deepens', 'deepens-rs', 'deepens-es', 'rs-sh', 're-sh'] as const;
+/** The multi-fidelity methods: NES-RS and NES-RE over the fidelity ladder. */
+export const MULTI_FIDELITY_METHODS = ['rs-sh', 're-sh'] as const;
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
 /** A .npy data split: uint8 images (N,H,W) or (N,H,W,C) and integer labels (N,). */
@@ -91,6 +94,22 @@ export const configSchema = {
           minItems: 1,
           default: [0],
         },
+      },
+      default: {},
+    },
+    fidelity: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'rs-sh and re-sh: the fidelity ladder and how its rungs promote',
+      properties: {
+        epochs: {
+          type: 'array',
+          items: positiveInt,
+          minItems: 2,
+          description: 'epochs trained at each rung, increasing, the last one training.epochs; default: training.epochs divided by eta while at least 1 (15, eta 3: [2, 5, 15])',
+        },
+        eta: { type: 'number', exclusiveMinimum: 1, default: 3 },
+        promotion: { enum: [...PROMOTION_RULES], default: 'ensemble' },
       },
       default: {},
     },

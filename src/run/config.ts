@@ -4,7 +4,8 @@ import { cifarNotEmbedded } from '../data/cifar.js';
 import type { DatasetConfig } from '../data/configured-dataset.js';
 import type { EngineChoice } from '../util/engine-names.js';
 import type { SelectionMethod } from '../ensemble/select.js';
-import { configSchema, type METHODS } from './config-schema.js';
+import { configSchema, MULTI_FIDELITY_METHODS, type METHODS } from './config-schema.js';
+import { defaultLadder, type PromotionRule } from '../optimizers/promotion.js';
 import type { Expect, MergedUnion, Mismatch, ResolvedBySchema } from './schema-types.js';
 import { NesInputError } from '../util/errors.js';
 
@@ -31,6 +32,11 @@ export interface NesConfig {
     gradientClip: number;
   };
   re: { population: number; parents: number; severities: number[] };
+  /**
+   * Multi-fidelity methods (rs-sh, re-sh): epochs per rung, ending at training.epochs (filled in
+   * when one of them is configured), the reduction factor and the promotion rule.
+   */
+  fidelity: { epochs?: number[]; eta: number; promotion: PromotionRule };
   deepens: { genotype: string };
   selection: { method: SelectionMethod; beam: number };
   /**
@@ -110,7 +116,7 @@ export function resolveConfig(raw: unknown): NesConfig {
         `set "re": { "population": P } with P < budget (and "parents" ≤ P), or raise the budget`,
     );
   }
-  if (resolved.methods.includes('re') && resolved.re.parents > resolved.re.population) {
+  if (resolved.methods.some((method) => method === 're' || method === 're-sh') && resolved.re.parents > resolved.re.population) {
     problems.push(
       `/re/parents: ${resolved.re.parents} parent candidates cannot be chosen from a population of ${resolved.re.population}; use parents ≤ population`,
     );
@@ -138,8 +144,9 @@ export function resolveConfig(raw: unknown): NesConfig {
   if (!resolved.shift.severities.includes(0)) {
     problems.push('/shift/severities: must include 0 (clean data), e.g. [0, 1, 2, 3, 4, 5]');
   }
+  problems.push(...resolveLadder(resolved));
   const missing = resolved.re.severities.filter((s) => !resolved.shift.severities.includes(s));
-  if (resolved.methods.includes('re') && missing.length > 0) {
+  if (resolved.methods.some((method) => method === 're' || method === 're-sh') && missing.length > 0) {
     problems.push(`/re/severities: ${missing.join(', ')} not in /shift/severities; NES-RE selects parents on predictions at those severities`);
   }
   if (resolved.execution.executor === 'redis' && !resolved.execution.redis) {
@@ -152,6 +159,29 @@ export function resolveConfig(raw: unknown): NesConfig {
   if (problems.length > 0) throw new ConfigError(problems);
   // The checks above hold the dataset to one variant of DatasetConfig.
   return { ...resolved, dataset: dataset as DatasetConfig };
+}
+
+/** Fills in the default fidelity ladder when a multi-fidelity method runs, and checks it. */
+function resolveLadder(config: Pick<NesConfig, 'methods' | 'training' | 'fidelity'>): string[] {
+  if (!config.methods.some((method) => (MULTI_FIDELITY_METHODS as readonly string[]).includes(method))) return [];
+  const { fidelity, training } = config;
+  if (fidelity.epochs === undefined) {
+    const ladder = defaultLadder(training.epochs, fidelity.eta);
+    if (ladder.length < 2) {
+      return [`/training/epochs: ${training.epochs} epochs are too few for rungs a factor eta = ${fidelity.eta} apart; train for at least ${Math.ceil(fidelity.eta)} epochs, or give "fidelity": { "epochs": [...] }`];
+    }
+    fidelity.epochs = ladder;
+    return [];
+  }
+  const epochs = fidelity.epochs;
+  const problems: string[] = [];
+  const suggested = defaultLadder(training.epochs, fidelity.eta);
+  const example = `e.g. [${(suggested.length >= 2 ? suggested : [1, training.epochs]).join(', ')}]`;
+  if (epochs.some((value, index) => index > 0 && value <= epochs[index - 1]!)) problems.push(`/fidelity/epochs: [${epochs.join(', ')}] must increase; ${example}`);
+  if (epochs.at(-1) !== training.epochs) {
+    problems.push(`/fidelity/epochs: the last rung is the full schedule, training.epochs = ${training.epochs}, not ${epochs.at(-1)}; ${example}`);
+  }
+  return problems;
 }
 
 export function readConfigFile(path: string): unknown {

@@ -49,10 +49,24 @@ export interface MemberMetrics {
   /** Training seconds, and seconds predicting the evaluation sets. */
   seconds: number;
   predictSeconds: number;
+  /**
+   * A leg of a multi-fidelity method (rs-sh, re-sh): its network (the trial id of the network's
+   * first leg), the rung it reached and the epochs of the schedule trained by then.
+   */
+  fidelity?: MemberFidelity;
+}
+
+export interface MemberFidelity {
+  network: number;
+  rung: number;
+  epochs: number;
 }
 
 export interface AnytimePoint {
+  /** Trainings finished (a multi-fidelity method's legs), in order of proposal. */
   networks: number;
+  /** Epochs those trainings trained, the compute axis (absent in older results). */
+  epochs?: number;
   size: number;
   severity: number;
   validationNll: number;
@@ -113,6 +127,14 @@ export interface SearchResults {
       /** Per size M and severity s > 0: the ensemble selected on clean validation data, tested at s. */
       cleanSelection: EnsembleResult[];
       anytime: AnytimePoint[];
+      /** What the pool cost: epochs trained and seconds training and predicting, by its finished trainings (absent in older results). */
+      compute?: MethodCompute;
     }
   >;
+}
+
+export interface MethodCompute {
+  epochs: number;
+  trainSeconds: number;
+  predictSeconds: number;
 }

@@ -30,7 +30,7 @@ export function evaluateMethods(methods: TrainedMethod[], labels: RunLabels, con
           ? []
           : [selectAndEvaluate(pool, pool.members, size, labels, evaluation, { selectOn: 0, evaluateOn: severity })],
       ),
-      anytime: anytimeCurve(pool, config.ensembleSizes, labels, evaluation),
+      anytime: anytimeCurve(pool, config.ensembleSizes, labels, evaluation, config.training.epochs),
     };
   });
 }

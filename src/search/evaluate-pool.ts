@@ -3,7 +3,7 @@ import { select, selectsWithReplacement } from '../ensemble/select.js';
 import { evaluateEnsemble, type EnsembleEvaluation } from '../evaluate/ensemble-metrics.js';
 import type { AnytimePoint, EnsembleResult, MemberMetrics, SelectionSpec, SplitMetrics } from '../run/results-types.js';
 import type { NesConfig } from '../run/config.js';
-import type { MethodPool, PoolMember } from './pool.js';
+import { latestLegs, trainedEpochs, type MethodPool, type PoolMember } from './pool.js';
 
 /** Defined with results.json, which holds them. */
 export type { AnytimePoint, EnsembleResult, MemberMetrics, SelectionSpec, SplitMetrics } from '../run/results-types.js';
@@ -22,17 +22,19 @@ export interface RunLabels {
 
 /**
  * Chooses an ensemble of `size` from `members` on validation data at `selectOn` and measures it on
- * validation (same severity) and test data at `evaluateOn`.
+ * validation (same severity) and test data at `evaluateOn`. A multi-fidelity pool's networks are
+ * candidates once each, at the highest rung they reached (latestLegs).
  */
 export function selectAndEvaluate(
   pool: MethodPool,
-  members: PoolMember[],
+  candidates: PoolMember[],
   size: number,
   labels: RunLabels,
   settings: EvaluationSettings,
   severities: { selectOn: number; evaluateOn: number } = { selectOn: 0, evaluateOn: 0 },
 ): EnsembleResult {
   const { selectOn, evaluateOn } = severities;
+  const members = latestLegs(candidates);
   const trueProbs = members.map((m) =>
     trueClassProbabilities(m.validationProbs[selectOn]!, labels.validation, labels.numClasses),
   );
@@ -76,6 +78,7 @@ export function evaluateMembers(pool: MethodPool, labels: RunLabels, bins: numbe
     return {
       trialId: member.trialId,
       genotypeId: member.genotypeId,
+      ...(member.fidelity ? { fidelity: { network: member.network, ...member.fidelity } } : {}),
       validation: metricsOf(member.validationProbs[0]!, labels.validation),
       test: testBySeverity[0]!,
       testBySeverity,
@@ -89,10 +92,13 @@ export function evaluateMembers(pool: MethodPool, labels: RunLabels, bins: numbe
  * Ensemble selection redone on the first n networks trained, n = step, 2·step, …, K (clean data).
  * A step that would give fewer than MIN_ANYTIME_POINTS points on this pool is refined to about
  * ten (a budget under the step would otherwise plot one point); without replacement an ensemble
- * of M needs M networks, so a size's curve starts at n ≥ M (issue 20, item 15).
+ * of M needs M networks, so a size's curve starts at n ≥ M (issue 20, item 15). A multi-fidelity
+ * pool counts its trainings (legs) and selects among the networks they reached; with
+ * `scheduleEpochs` every point also says how many epochs the first n trainings cost.
  */
-export function anytimeCurve(pool: MethodPool, sizes: number[], labels: RunLabels, settings: EvaluationSettings): AnytimePoint[] {
+export function anytimeCurve(pool: MethodPool, sizes: number[], labels: RunLabels, settings: EvaluationSettings, scheduleEpochs?: number): AnytimePoint[] {
   const total = pool.members.length;
+  const legEpochs = scheduleEpochs === undefined ? undefined : trainedEpochs(pool.members, scheduleEpochs);
   const step = anytimeStepFor(total, settings.evaluation.anytimeStep);
   const checkpoints: number[] = [];
   for (let n = step; n < total; n += step) checkpoints.push(n);
@@ -100,12 +106,15 @@ export function anytimeCurve(pool: MethodPool, sizes: number[], labels: RunLabel
   const withReplacement = selectsWithReplacement(settings.selection.method);
   return checkpoints.flatMap((networks) => {
     const firstN = pool.members.slice(0, networks);
+    const distinct = latestLegs(firstN).length;
+    const epochs = legEpochs?.slice(0, networks).reduce((a, b) => a + b, 0);
     return sizes
-      .filter((size) => withReplacement || networks >= size)
+      .filter((size) => withReplacement || distinct >= size)
       .map((size) => {
         const result = selectAndEvaluate(pool, firstN, size, labels, settings);
         return {
           networks,
+          ...(epochs === undefined ? {} : { epochs }),
           size,
           severity: 0,
           validationNll: result.validation.nll,

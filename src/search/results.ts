@@ -6,7 +6,7 @@ import type { AnytimePoint, EnsembleResult, MemberMetrics, SearchResults } from 
 import type { MacroConfig } from '../space/types.js';
 import type { EngineName } from '../util/engine-names.js';
 import { NES_VERSION } from '../version.js';
-import type { MethodPool } from './pool.js';
+import { trainedEpochs, type MethodPool } from './pool.js';
 
 /** Defined in run/ with the other parts of the run folder. */
 export type { SearchResults } from '../run/results-types.js';
@@ -45,6 +45,11 @@ export function buildResults(input: {
       ensembles,
       cleanSelection,
       anytime,
+      compute: {
+        epochs: trainedEpochs(pool.members, input.config.training.epochs).reduce((a, b) => a + b, 0),
+        trainSeconds: pool.members.reduce((sum, m) => sum + m.seconds, 0),
+        predictSeconds: pool.members.reduce((sum, m) => sum + m.predictSeconds, 0),
+      },
     };
   }
   return {

@@ -19,6 +19,11 @@ export interface ScheduleOptions {
   sink: SearchEventSink;
   /** Networks the method trains in all (its budget): a time limit stops it only short of this. */
   networks: number;
+  /**
+   * False when `networks` is an estimate and the optimizer decides when it is done (a
+   * multi-fidelity method's trainings): a time limit then stops it whenever it is reached.
+   */
+  exactCount?: boolean;
   /** No training starts after this moment (ms since the epoch); those in flight finish. */
   deadline?: TimeLimit;
 }
@@ -70,7 +75,7 @@ export async function schedule(options: ScheduleOptions): Promise<MethodPool> {
   for (;;) {
     // The one place that decides whether another training starts.
     while (!exhausted && !limited && running.size < executor.concurrency) {
-      const more = retrain.length > 0 || proposed < options.networks;
+      const more = retrain.length > 0 || options.exactCount === false || proposed < options.networks;
       if (more && deadline && (deadline.now ?? Date.now)() >= deadline.at) {
         // Past the time limit: nothing new starts; what runs finishes and the run ends with it.
         limited = true;

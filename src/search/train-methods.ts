@@ -1,13 +1,13 @@
 import type { DatasetSplits } from '../data/types.js';
 import { createExecutor } from '../farm/create-executor.js';
-import { readMemberFiles } from '../run/member-files.js';
+import { memberEpochs, readMemberFiles, readTrainingStart } from '../run/member-files.js';
 import { buildWorkerDataSets } from '../farm/worker-data.js';
 import type { Trial } from '../optimizers/types.js';
 import type { NesConfig } from '../run/config.js';
 import type { EngineName } from '../util/engine-names.js';
 import type { ConfigInputs } from './config-inputs.js';
 import type { RunLabels } from './evaluate-pool.js';
-import { plannedNetworks } from '../run/method-rules.js';
+import { fidelityLadder, plannedNetworks } from '../run/method-rules.js';
 import { planMethod } from './methods.js';
 import type { JournalEvent } from '../run/journal.js';
 import { writeRunBudget } from '../run/run-config.js';
@@ -15,7 +15,7 @@ import type { OpenedSearch } from './open-search.js';
 import { toPoolMember, type MethodPool, type PoolMember } from './pool.js';
 import { schedule, type TimeLimit } from './scheduler.js';
 import type { SearchEventSink } from './search-events.js';
-import type { TrainProgress } from '../farm/types.js';
+import type { TrainProgress, TrainTask } from '../farm/types.js';
 
 /** A method's trained pool (how its ensembles are chosen: run/method-rules.ts methodSelection). */
 export interface TrainedMethod {
@@ -69,14 +69,22 @@ export async function trainMethods(
         method,
         optimizer: plan.optimizer,
         executor,
-        taskFor: (trial) => ({ method, trial, macro, training: config.training, memberDir: run.memberDir(method, trial.id) }),
+        taskFor: (trial) => ({
+          method,
+          trial,
+          macro,
+          training: config.training,
+          memberDir: run.memberDir(method, trial.id),
+          ...startingPoint(opened, config, method, trial),
+        }),
         labels,
         history: history && {
           events,
-          readMember: (trial) => readMember(opened, method, trial, config.shift.severities),
+          readMember: (trial) => readMember(opened, config, method, trial),
         },
         sink,
         networks: plan.networks,
+        exactCount: plan.exactCount,
         deadline: options.deadline,
       });
       methods.push({ pool });
@@ -100,10 +108,22 @@ function planned(config: NesConfig, history: JournalEvent[] | undefined): { netw
   return { networks, earlier: { networks: finished.length, seconds: finished.reduce((a, b) => a + b, 0) } };
 }
 
-/** A finished member read back from its folder, or undefined when its files are incomplete. */
-function readMember({ run, labels }: OpenedSearch, method: string, trial: Trial, severities: number[]): PoolMember | undefined {
-  const files = readMemberFiles(run.memberDir(method, trial.id), severities, shapeOf(labels));
-  return files && toPoolMember(trial, files, labels.validation, labels.numClasses);
+/**
+ * A finished member read back from its folder, or undefined when its files are incomplete or its
+ * model was trained for other than the trial's epochs (member.json files before multi-fidelity
+ * runs say nothing, and held full trainings).
+ */
+function readMember({ run, labels }: OpenedSearch, config: NesConfig, method: string, trial: Trial): PoolMember | undefined {
+  const files = readMemberFiles(run.memberDir(method, trial.id), config.shift.severities, shapeOf(labels));
+  if (!files || (files.epochs ?? config.training.epochs) !== memberEpochs(trial, config.training.epochs)) return undefined;
+  return toPoolMember(trial, files, labels.validation, labels.numClasses);
+}
+
+/** A promotion continues from the model and training state of its network's previous leg. */
+function startingPoint({ run }: OpenedSearch, config: NesConfig, method: string, trial: Trial): Pick<TrainTask, 'startFrom'> {
+  if (trial.origin.source !== 'promotion') return {};
+  const fromEpochs = fidelityLadder(config).epochs[trial.fidelity!.rung - 1]!;
+  return { startFrom: readTrainingStart(run.memberDir(method, trial.origin.from), fromEpochs) };
 }
 
 function shapeOf(labels: RunLabels): { validation: number; test: number; numClasses: number } {

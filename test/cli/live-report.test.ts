@@ -10,7 +10,7 @@ const genotype = sampleGenotype(loadSpace('nb201'), createRng('live'));
 const trial = (id: number) => ({ id, genotype, seed: id, origin: { source: 'random' as const } });
 const finished = (id: number, replayed = false): SearchEvent => ({
   type: 'trial-settled', method: 'rs', replayed,
-  settled: { trial: trial(id), member: { trialId: id, genotype, genotypeId: 'g', seed: id, validationProbs: {}, testProbs: {}, validationNll: 1, seconds: 1, predictSeconds: 0, lossCurve: [1] } },
+  settled: { trial: trial(id), member: { trialId: id, network: id, genotype, genotypeId: 'g', seed: id, validationProbs: {}, testProbs: {}, validationNll: 1, seconds: 1, predictSeconds: 0, lossCurve: [1] } },
 });
 const failed = (id: number): SearchEvent => ({
   type: 'trial-settled', method: 'rs', replayed: false,

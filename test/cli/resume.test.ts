@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readNpy } from '../../src/data/npy.js';
 import { createRng } from '../../src/util/rng.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, runUntilKilled } from '../helpers/cli.js';
 import { TINY_SEARCH } from '../helpers/tiny-search.js';
 
 const BUDGET = 16;
@@ -101,30 +101,6 @@ test('a search killed with SIGKILL at random moments resumes to the same pool as
     assert.deepEqual(readNpy(join(memberDir, 'test.npy')).shape.length, 2);
   }
 });
-
-/**
- * Starts the CLI and kills it with SIGKILL at a random point of the search: once the journal has
- * grown by 1–6 events since the start, plus 0–300 ms.
- */
-function runUntilKilled(args: string[], journalPath: string, rng: ReturnType<typeof createRng>) {
-  const eventsBefore = countLines(journalPath);
-  const target = eventsBefore + 1 + rng.int(6);
-  const extraDelay = rng.next() * 300;
-  return runCli(args, {
-    onSpawn: (child) => {
-      const poll = setInterval(() => {
-        if (countLines(journalPath) < target) return;
-        clearInterval(poll);
-        setTimeout(() => child.kill('SIGKILL'), extraDelay);
-      }, 20);
-      child.on('exit', () => clearInterval(poll));
-    },
-  });
-}
-
-function countLines(path: string): number {
-  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').length - 1 : 0;
-}
 
 test('resuming something that is not a run, or with other settings, is refused in one line', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'nes-resume-bad-'));

@@ -116,6 +116,7 @@ export async function buildFixtureRun(options: FixtureOptions): Promise<FixtureR
       const validationNll = evaluateEnsemble([validationProbs], labels.validation, 10).nll;
       members.push({
         trialId,
+        network: trialId,
         genotype,
         genotypeId: genotypeId(genotype),
         seed,

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Rng } from '../../src/util/rng.js';
 
 /** The CLI entry next to the code under test: dist/src/cli/main.js when compiled, src/cli/main.ts under tsx. */
 const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
@@ -40,4 +42,28 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     });
     options.onSpawn?.(child);
   });
+}
+
+/**
+ * Starts the CLI and kills it with SIGKILL at a random point of the search: once the journal has
+ * grown by 1–6 events since the start, plus 0–300 ms.
+ */
+export function runUntilKilled(args: string[], journalPath: string, rng: Rng): Promise<CliResult> {
+  const eventsBefore = countLines(journalPath);
+  const target = eventsBefore + 1 + rng.int(6);
+  const extraDelay = rng.next() * 300;
+  return runCli(args, {
+    onSpawn: (child) => {
+      const poll = setInterval(() => {
+        if (countLines(journalPath) < target) return;
+        clearInterval(poll);
+        setTimeout(() => child.kill('SIGKILL'), extraDelay);
+      }, 20);
+      child.on('exit', () => clearInterval(poll));
+    },
+  });
+}
+
+function countLines(path: string): number {
+  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').length - 1 : 0;
 }

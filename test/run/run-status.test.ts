@@ -7,7 +7,7 @@ import { METHODS } from '../../src/run/config-schema.js';
 import { resolveConfig } from '../../src/run/config.js';
 import type { JournalEvent } from '../../src/run/journal.js';
 import { createRun } from '../../src/run/run-folder.js';
-import { methodSelection, plannedNetworks } from '../../src/run/method-rules.js';
+import { isMultiFidelity, methodSelection, plannedNetworks } from '../../src/run/method-rules.js';
 import { findRunFolders, listRuns, searchedSeconds } from '../../src/run/run-status.js';
 import { loadConfigInputs } from '../../src/search/config-inputs.js';
 import { planMethod } from '../../src/search/methods.js';
@@ -29,7 +29,9 @@ test("plannedNetworks is what each method's optimizer proposes; methodSelection 
       proposed++;
       optimizer.tell(trial, result);
     }
-    assert.equal(plannedNetworks(method, config), proposed, method);
+    // Successive halving's count depends on which networks the ensemble needs: the plan is an estimate there.
+    if (isMultiFidelity(method)) assert.ok(Math.abs(plannedNetworks(method, config) - proposed) <= 0.1 * proposed, `${method}: ${plannedNetworks(method, config)} planned, ${proposed} proposed`);
+    else assert.equal(plannedNetworks(method, config), proposed, method);
     assert.equal(methodSelection(method, config).method, method === 'deepens' || method === 'deepens-rs' ? 'first' : config.selection.method, method);
   }
 });

@@ -20,7 +20,7 @@ function randomPool(count: number, points = 20, classes = 3): { pool: MethodPool
   };
   const members = Array.from({ length: count }, (_, trialId): PoolMember => {
     const validation = probs();
-    return { trialId, genotype: { space: 'nb201', edges: [] } as never, genotypeId: `g${trialId}`, seed: trialId, validationProbs: { 0: validation }, testProbs: { 0: probs() }, validationNll: 1, seconds: 1, predictSeconds: 0, lossCurve: [] };
+    return { trialId, network: trialId, genotype: { space: 'nb201', edges: [] } as never, genotypeId: `g${trialId}`, seed: trialId, validationProbs: { 0: validation }, testProbs: { 0: probs() }, validationNll: 1, seconds: 1, predictSeconds: 0, lossCurve: [] };
   });
   return { pool: { method: 'rs', members, failed: [] }, labels };
 }

@@ -10,7 +10,7 @@ import { createRng } from '../../src/util/rng.js';
 
 const genotype = sampleGenotype(loadSpace('nb201'), createRng('estimate'));
 const member = (trialId: number, seconds: number, predictSeconds: number): PoolMember => ({
-  trialId, genotype, genotypeId: 'g', seed: trialId, validationProbs: {}, testProbs: {}, validationNll: 1, seconds, predictSeconds, lossCurve: [1],
+  trialId, network: trialId, genotype, genotypeId: 'g', seed: trialId, validationProbs: {}, testProbs: {}, validationNll: 1, seconds, predictSeconds, lossCurve: [1],
 });
 const settle = (trialId: number, seconds: number, predictSeconds: number, replayed = false) => ({
   type: 'trial-settled' as const, method: 'rs', replayed,
