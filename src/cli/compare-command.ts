@@ -1,5 +1,5 @@
 import { dirname, resolve, sep } from 'node:path';
-import { comparisonTable, writeComparison } from '../compare/index.js';
+import { comparisonTable, computeTable, writeComparison } from '../compare/index.js';
 import { findRunDirs } from '../compare/runs.js';
 import { intListFlag, parseFlagsAndOperands } from './args.js';
 
@@ -29,6 +29,7 @@ export async function compareCommand(args: string[]): Promise<number> {
   const { comparison, jsonPath, htmlPath } = await writeComparison(operands, out);
   console.log(`${comparison.runs.length} runs, seeds ${comparison.seeds.join(', ')}; mean ± standard error over seeds\n`);
   console.log(comparisonTable(comparison, severities));
+  console.log(`\ncompute (summed over workers):\n${computeTable(comparison)}`);
   console.log(`\ncomparison: ${jsonPath}\npage:       ${htmlPath}`);
   return 0;
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { resolveConfigPaths } from '../run/config-paths.js';
-import { comparisonTable, writeComparison } from '../compare/index.js';
+import { comparisonTable, computeTable, writeComparison } from '../compare/index.js';
 import { describeDifferences, experimentDifferences } from '../compare/runs.js';
 import { readConfigFile, resolveConfig, type NesConfig } from '../run/config.js';
 import { openRun, runFolder } from '../run/run-folder.js';
@@ -79,6 +79,7 @@ export async function experimentCommand(args: string[]): Promise<number> {
   const { comparison, jsonPath, htmlPath } = await writeComparison(planned.map(({ seed }) => join(folder, `seed-${seed}`)), folder);
   console.log(`\n${comparison.runs.length} runs, seeds ${comparison.seeds.join(', ')}; mean ± standard error over seeds\n`);
   console.log(comparisonTable(comparison));
+  console.log(`\ncompute (summed over workers):\n${computeTable(comparison)}`);
   console.log(`\ncomparison: ${jsonPath}\npage:       ${htmlPath}`);
   return 0;
 }

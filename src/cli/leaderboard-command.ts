@@ -8,8 +8,9 @@ import { UsageError } from './usage-error.js';
 export const leaderboardHelp = `Usage: nes leaderboard RUN [--sort COLUMN] [--desc] [--method LIST] [--all] [--json | --csv]
 
 Every trained network of every method of the run, one row each: trial id, genotype id, origin
-(random, mutation of which parent trial and which mutation, or a fixed architecture's seed),
-training seed, training and prediction seconds, validation and test NLL, error and ECE (clean
+(random, mutation of which parent trial and which mutation, a fixed architecture's seed, or
+for rs-sh and re-sh a promotion continuing which leg), training seed, the rung and epochs of a
+multi-fidelity leg, training and prediction seconds, validation and test NLL, error and ECE (clean
 data), and the sizes M of the method's chosen ensembles it is in (selected on clean validation
 data). Sorted by validation NLL, best first. Works on a run that is still going or was
 interrupted: then it ranks the networks trained so far (and says so on stderr).

@@ -34,8 +34,10 @@ Trains candidate networks, selects ensembles by validation NLL and evaluates the
 Flags override the config file; every setting has a default (see README, "Configuration").
 
   --config FILE        JSON config (validated; unknown keys are errors)
-  --method LIST        comma-separated methods: rs, re, deepens, deepens-rs, deepens-es
-  --budget K           networks trained per method; with --resume, a larger K2 grows the study:
+  --method LIST        comma-separated methods: rs, re, deepens, deepens-rs, deepens-es, and the
+                       multi-fidelity rs-sh, re-sh (successive halving over config fidelity.epochs)
+  --budget K           networks trained per method (rs-sh, re-sh: the epochs of K full
+                       trainings, spent on legs of the ladder); with --resume, a larger K2 grows the study:
                        the same optimizer goes on (RS sampling, RE evolving) and the ensembles
                        are selected again on the whole pool (also for a finished run; never smaller)
   --max-hours H        no training starts after H hours (e.g. 0.5) of this invocation; running

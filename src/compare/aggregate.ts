@@ -2,6 +2,7 @@
 import { basename } from 'node:path';
 import type { SearchResults } from '../run/results-types.js';
 import { NES_VERSION } from '../version.js';
+import { anytimeByEpochs, computeRows, type ComputeRow, type EpochsAnytimePoint } from './compute.js';
 import type { ComparedRun } from './runs.js';
 import { meanSe, type MeanSe } from './statistics.js';
 
@@ -45,6 +46,10 @@ export interface Comparison {
   bestMember: { method: string; severity: number; metrics: Record<(typeof MEMBER_METRICS)[number], MeanSe> }[];
   /** Clean test metrics of the ensemble selected among the first n networks (the budget curve). */
   anytime: { method: string; size: number; networks: number; testNll: MeanSe; testError: MeanSe; testEce: MeanSe }[];
+  /** The same curves on the compute axis, epochs trained (compute.ts). */
+  anytimeByEpochs: EpochsAnytimePoint[];
+  /** What each method spent: epochs, training and predicting seconds, networks. */
+  compute: ComputeRow[];
 }
 
 type Ensemble = SearchResults['methods'][string]['ensembles'][number];
@@ -143,6 +148,8 @@ export function compareRuns(runs: ComparedRun[]): Comparison {
     shiftAwareGain,
     bestMember,
     anytime,
+    anytimeByEpochs: anytimeByEpochs(runs, methods),
+    compute: computeRows(runs, methods),
   };
 }
 
@@ -156,6 +163,8 @@ export function methodLabel(method: string, config: Record<string, unknown>): st
     deepens: `DeepEns (${fixed})`,
     'deepens-rs': 'DeepEns (RS)',
     'deepens-es': 'DeepEns+ES',
+    'rs-sh': 'NES-RS (SH)',
+    're-sh': 'NES-RE (SH)',
   };
   return labels[method] ?? method;
 }

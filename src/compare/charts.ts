@@ -63,11 +63,14 @@ export function bySeveritySpec(rows: IntervalRow[], methods: string[], size: num
   } as TopLevelSpec;
 }
 
-/** Clean test NLL of the ensemble chosen among the first n networks: mean line, ±1 SE band. */
-export function anytimeBandSpec(rows: IntervalRow[], methods: string[], size: number): TopLevelSpec {
-  const x = { field: 'networks', type: 'quantitative', title: 'networks trained', axis: { format: 'd', tickMinStep: 1 } };
+/**
+ * Clean test NLL of the ensemble chosen among what was trained so far: mean line, ±1 SE band; on
+ * networks trained (rows' `networks`) or on the compute axis, epochs trained (rows' `epochs`).
+ */
+export function anytimeBandSpec(rows: IntervalRow[], methods: string[], size: number, axis: 'networks' | 'epochs' = 'networks'): TopLevelSpec {
+  const x = { field: axis, type: 'quantitative', title: axis === 'networks' ? 'networks trained' : 'epochs trained (compute)', axis: { format: 'd', tickMinStep: 1 } };
   return {
-    title: `Anytime test NLL, M = ${size} (mean, band ± SE over seeds)`,
+    title: `Anytime test NLL${axis === 'epochs' ? ' by compute' : ''}, M = ${size} (mean, band ± SE over seeds)`,
     config: chartConfig,
     width: 420,
     height: 230,

@@ -5,7 +5,7 @@ import { NES_VERSION } from '../version.js';
 import { ENSEMBLE_METRICS, methodLabel, type Comparison } from './aggregate.js';
 import { anytimeBandSpec, bySeveritySpec, nllBySizeSpec, shiftAwareGainSpec, type IntervalRow } from './charts.js';
 import type { MeanSe } from './statistics.js';
-import { formatMeanSe } from './table.js';
+import { computeCells, formatMeanSe } from './table.js';
 
 const interval = (value: MeanSe) => ({ mean: value.mean, lower: value.mean - (value.se ?? 0), upper: value.mean + (value.se ?? 0) });
 
@@ -42,6 +42,10 @@ export async function comparisonPage(comparison: Comparison): Promise<string> {
   const anytimeRows: IntervalRow[] = comparison.anytime
     .filter((p) => p.size === anytimeSize)
     .map((p) => ({ method: label(p.method), networks: p.networks, ...interval(p.testNll) }));
+  const epochsRows: IntervalRow[] = comparison.anytimeByEpochs
+    .filter((p) => p.size === anytimeSize)
+    .map((p) => ({ method: label(p.method), epochs: p.epochs, ...interval(p.testNll) }));
+  const compute = computeCells(comparison);
   const gainRows: IntervalRow[] = comparison.shiftAwareGain
     .filter((g) => g.size === largest)
     .map((g) => ({ method: label(g.method), severity: g.severity, ...interval(g.nll) }));
@@ -52,12 +56,16 @@ export async function comparisonPage(comparison: Comparison): Promise<string> {
 ${htmlTable(headers, headline.map(row))}
 <details><summary>all ${comparison.ensembles.length} rows, every severity</summary>${htmlTable(headers, comparison.ensembles.map(row))}</details>
 <h3>Best single network of each method (by validation NLL)</h3>
-${htmlTable(['method', 'severity', 'test NLL', 'error %', 'ECE'], single)}</section>`,
+${htmlTable(['method', 'severity', 'test NLL', 'error %', 'ECE'], single)}
+<h3>Compute each method used</h3>
+${htmlTable(compute.header, compute.body)}
+${note('Epochs over all finished trainings; a multi-fidelity leg counts the epochs it trained itself. Minutes are summed over workers (CPU or GPU time, not wall clock).')}</section>`,
     `<section id="size"><h2>Ensemble size</h2>${figure('size', await renderVegaLite(nllBySizeSpec(sizeRows, methods)), 'Ensembles selected on validation data at the severity they are tested at; bars: ±1 standard error across seeds.')}</section>`,
     `<section id="severity"><h2>Dataset shift</h2>${figure('severity', await renderVegaLite(bySeveritySpec(severityRows, methods, largest)), 'Lower is better.')}</section>`,
     `<section id="anytime"><h2>Anytime performance</h2>${
       anytimeRows.length > 0
-        ? figure('anytime', await renderVegaLite(anytimeBandSpec(anytimeRows, methods, anytimeSize)), 'Selection redone on the first n networks of each run; band: ±1 standard error across seeds.')
+        ? figure('anytime', await renderVegaLite(anytimeBandSpec(anytimeRows, methods, anytimeSize)), 'Selection redone on the first n trainings of each run (a multi-fidelity leg is one); band: ±1 standard error across seeds.') +
+          figure('anytime-epochs', await renderVegaLite(anytimeBandSpec(epochsRows, methods, anytimeSize, 'epochs')), 'The same on the compute axis: at E epochs, the ensemble selected on what each run had trained by then; band: ±1 standard error across seeds.')
         : note('The runs hold no anytime points.')
     }</section>`,
     `<section id="shift-aware"><h2>Shift-aware selection</h2>${

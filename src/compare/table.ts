@@ -31,3 +31,25 @@ export function comparisonTable(comparison: Comparison, severities?: number[]): 
   const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
+
+/** What each method spent, per method: epochs, networks, training and predicting minutes (summed over workers). */
+export function computeCells(comparison: Comparison): { header: string[]; body: string[][] } {
+  const minutes = (value: MeanSe) => formatMeanSe({ ...value, mean: value.mean / 60, se: value.se === null ? null : value.se / 60 }, false, 1);
+  return {
+    header: ['method', 'epochs trained', 'networks', 'training min', 'predicting min'],
+    body: comparison.compute.map((row) => [
+      methodLabel(row.method, comparison.config),
+      formatMeanSe(row.epochs, false, 1),
+      formatMeanSe(row.networks, false, 1),
+      minutes(row.trainSeconds),
+      minutes(row.predictSeconds),
+    ]),
+  };
+}
+
+export function computeTable(comparison: Comparison): string {
+  const { header, body } = computeCells(comparison);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}

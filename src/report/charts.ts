@@ -82,11 +82,14 @@ function metricLines(
   } as TopLevelSpec;
 }
 
-/** (a) Test metrics of the selected ensemble against the number of networks trained so far. */
-export function anytimeSpec(rows: (MetricRow & { networks: number })[], methods: string[], size: number): TopLevelSpec {
+/**
+ * (a) Test metrics of the selected ensemble against what was trained so far: networks, or epochs
+ * (the compute axis, for runs with multi-fidelity methods, whose trainings differ in length).
+ */
+export function anytimeSpec(rows: (MetricRow & { networks: number; epochs: number })[], methods: string[], size: number, axis: 'networks' | 'epochs' = 'networks'): TopLevelSpec {
   return metricLines(`Anytime performance, ensembles of M = ${size} (test)`, rows, methods, {
-    field: 'networks',
-    title: 'networks evaluated',
+    field: axis,
+    title: axis === 'networks' ? 'networks evaluated' : 'epochs trained (compute)',
     axis: { format: 'd', tickMinStep: 1 },
   }, true);
 }

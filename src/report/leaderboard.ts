@@ -15,13 +15,21 @@ export interface LeaderboardRow {
   /** finished: trained and evaluated; failed: gave up after its attempts; unfinished: proposed, no result yet. */
   status: 'finished' | 'failed' | 'unfinished';
   genotypeId: string;
-  /** random, mutation (NES-RE's child of `parent`) or fixed (a DeepEns seed); unknown when the journal lacks the proposal. */
+  /**
+   * random, mutation (NES-RE's child of `parent`), fixed (a DeepEns seed) or promotion (a
+   * multi-fidelity leg continuing leg `parent`); unknown when the journal lacks the proposal.
+   */
   origin: JournaledTrial['origin']['source'] | 'unknown';
   parent: number | null;
   /** The mutation of a child: identity, op or input; and the cell it changed. */
   mutation: string | null;
   mutatedCell: string | null;
   seed: number;
+  /** Multi-fidelity methods: the network this leg trains (its first leg's trial id) and the ladder's rung it reaches; else null. */
+  network: number | null;
+  rung: number | null;
+  /** Epochs of the schedule the model has when the trial ends: its rung's, else the whole schedule. */
+  epochs: number;
   trainSeconds: number | null;
   predictSeconds: number | null;
   validationNll: number | null;
@@ -37,7 +45,7 @@ export interface LeaderboardRow {
 }
 
 export const LEADERBOARD_COLUMNS = [
-  'method', 'trialId', 'status', 'genotypeId', 'origin', 'parent', 'mutation', 'mutatedCell', 'seed',
+  'method', 'trialId', 'status', 'genotypeId', 'origin', 'parent', 'mutation', 'mutatedCell', 'seed', 'network', 'rung', 'epochs',
   'trainSeconds', 'predictSeconds', 'validationNll', 'validationError', 'validationEce', 'testNll', 'testError', 'testEce',
   'ensembles', 'reason',
 ] as const satisfies readonly (keyof LeaderboardRow)[];
@@ -81,7 +89,9 @@ export function leaderboardRows(snapshot: RunSnapshot, options: LeaderboardOptio
     // A pool member whose proposal the journal lacks (a results.json from elsewhere) is listed all the same.
     const trials: (JournaledTrial | (Omit<JournaledTrial, 'origin'> & { origin: { source: 'unknown' } }))[] = [
       ...proposed.values(),
-      ...entry.pool.filter((m) => !proposed.has(m.trialId)).map((m) => ({ id: m.trialId, genotype: m.genotype, seed: m.seed, origin: { source: 'unknown' as const } })),
+      ...entry.pool
+        .filter((m) => !proposed.has(m.trialId))
+        .map((m) => ({ id: m.trialId, genotype: m.genotype, seed: m.seed, origin: { source: 'unknown' as const }, ...(m.fidelity ? { fidelity: { rung: m.fidelity.rung, epochs: m.fidelity.epochs } } : {}) })),
     ];
     for (const trial of trials) {
       const member = metrics.get(trial.id);
@@ -95,10 +105,13 @@ export function leaderboardRows(snapshot: RunSnapshot, options: LeaderboardOptio
         status,
         genotypeId: member?.genotypeId ?? genotypeId(trial.genotype),
         origin: origin.source,
-        parent: origin.source === 'mutation' ? origin.parent : null,
+        parent: origin.source === 'mutation' ? origin.parent : origin.source === 'promotion' ? origin.from : null,
         mutation: origin.source === 'mutation' ? origin.mutation.kind : null,
         mutatedCell: origin.source === 'mutation' ? origin.mutation.cell : null,
         seed: trial.seed,
+        network: member?.fidelity?.network ?? (origin.source === 'promotion' ? origin.network : trial.fidelity ? trial.id : null),
+        rung: trial.fidelity?.rung ?? null,
+        epochs: trial.fidelity?.epochs ?? results.training.epochs,
         trainSeconds: member?.seconds ?? null,
         predictSeconds: member?.predictSeconds ?? null,
         validationNll: member?.validation.nll ?? null,
@@ -144,7 +157,9 @@ export function leaderboardCsv(rows: LeaderboardRow[]): string {
 /** The readable table for the terminal: fewer columns, rounded, origins in words. */
 export function leaderboardTable(rows: LeaderboardRow[], options: { showStatus?: boolean } = {}): string {
   const n = (value: number | null, digits = 4) => (value === null ? '–' : value.toFixed(digits));
-  const header = ['method', 'trial', ...(options.showStatus ? ['status'] : []), 'genotype', 'origin', 'seed', 'train s', 'pred s', 'val NLL', 'test NLL', 'error %', 'ECE', 'in ensembles'];
+  // Rung and epochs only where a multi-fidelity method ran: elsewhere every row trained the whole schedule.
+  const legs = rows.some((row) => row.rung !== null);
+  const header = ['method', 'trial', ...(options.showStatus ? ['status'] : []), 'genotype', 'origin', 'seed', ...(legs ? ['rung', 'epochs'] : []), 'train s', 'pred s', 'val NLL', 'test NLL', 'error %', 'ECE', 'in ensembles'];
   const body = rows.map((row) => [
     row.method,
     String(row.trialId),
@@ -152,6 +167,7 @@ export function leaderboardTable(rows: LeaderboardRow[], options: { showStatus?:
     row.genotypeId,
     originText(row),
     String(row.seed),
+    ...(legs ? [row.rung === null ? '–' : String(row.rung), String(row.epochs)] : []),
     n(row.trainSeconds, 1),
     n(row.predictSeconds, 1),
     n(row.validationNll),
@@ -161,7 +177,7 @@ export function leaderboardTable(rows: LeaderboardRow[], options: { showStatus?:
     row.reason !== null ? `failed: ${row.reason}` : row.ensembles.length > 0 ? `M=${row.ensembles.join(',')}` : '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const numeric = new Set(['trial', 'seed', 'train s', 'pred s', 'val NLL', 'test NLL', 'error %', 'ECE']);
+  const numeric = new Set(['trial', 'seed', 'rung', 'epochs', 'train s', 'pred s', 'val NLL', 'test NLL', 'error %', 'ECE']);
   const line = (cells: string[]) =>
     cells.map((c, i) => (numeric.has(header[i]!) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
@@ -169,5 +185,6 @@ export function leaderboardTable(rows: LeaderboardRow[], options: { showStatus?:
 
 function originText(row: LeaderboardRow): string {
   if (row.origin === 'mutation') return `mutation of ${row.parent} (${row.mutation}, ${row.mutatedCell})`;
+  if (row.origin === 'promotion') return `promotion of ${row.parent}`;
   return row.origin;
 }

@@ -60,27 +60,33 @@ export function summarySection(ctx: ReportContext): string {
       : '';
   const pools = ctx.methods.map((m) => {
     const entry = results.methods[m]!;
-    return [m, entry.pool.length, entry.failed.length, entry.bestMember ? `${entry.bestMember.trialId} (${entry.bestMember.genotypeId})` : '–', fixed(entry.bestMember?.test.nll)];
+    const epochs = entry.compute?.epochs ?? entry.pool.length * results.training.epochs;
+    return [m, entry.pool.length, epochs, entry.failed.length, entry.bestMember ? `${entry.bestMember.trialId} (${entry.bestMember.genotypeId})` : '–', fixed(entry.bestMember?.test.nll)];
   });
   return `<section id="summary"><h2>Results</h2>
-${htmlTable(['method', 'networks trained', 'failed', 'best single network (trial)', 'its test NLL'], pools)}
+${htmlTable(['method', 'trainings', 'epochs trained', 'failed', 'best single network (trial)', 'its test NLL'], pools)}
 ${htmlTable(headers, clean.map(row))}${shifted}
 </section>`;
 }
 
 export async function anytimeSection(ctx: ReportContext): Promise<string> {
+  const { results } = ctx;
+  // Multi-fidelity legs differ in length: there the curve runs on epochs trained, the fair axis.
+  const axis = ctx.methods.some((m) => results.methods[m]!.pool.some((member) => member.fidelity)) ? 'epochs' : 'networks';
   const rows = ctx.methods.flatMap((method) =>
-    ctx.results.methods[method]!.anytime
+    results.methods[method]!.anytime
       .filter((p) => p.size === ctx.size && severityOf(p as { severity?: number }) === 0)
-      .flatMap((p) => metricRows({ method, networks: p.networks }, { nll: p.testNll, error: p.testError, ece: p.testEce })),
+      .flatMap((p) => metricRows({ method, networks: p.networks, epochs: p.epochs ?? p.networks * results.training.epochs }, { nll: p.testNll, error: p.testError, ece: p.testEce })),
   );
   const body =
     rows.length === 0
       ? note(`No anytime points for M = ${ctx.size} in this run.`)
       : figure(
           'anytime',
-          await renderVegaLite(anytimeSpec(rows, ctx.methods, ctx.size)),
-          'Ensemble selection redone on the first n networks trained; lower is better.',
+          await renderVegaLite(anytimeSpec(rows, ctx.methods, ctx.size, axis)),
+          axis === 'networks'
+            ? 'Ensemble selection redone on the first n networks trained; lower is better.'
+            : 'Ensemble selection redone on what was trained by E epochs (a multi-fidelity leg counts its own epochs); lower is better.',
         );
   return `<section id="anytime"><h2>(a) Anytime performance</h2>${body}</section>`;
 }

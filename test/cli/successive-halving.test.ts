@@ -79,6 +79,28 @@ test('rs-sh and re-sh killed with SIGKILL at random moments resume to the legs o
     assert.equal(anytime.at(-1)!.epochs, compute.epochs, 'the anytime curve ends at the compute spent');
   }
 
+  // The leaderboard lists every leg with its rung and epochs; a promotion names the leg it continues.
+  const board = await runCli(['leaderboard', join(runsDir, 'reference'), '--json', '--sort', 'trialId']);
+  assert.equal(board.code, 0, board.stderr);
+  const rows = JSON.parse(board.stdout) as { method: string; trialId: number; origin: string; parent: number | null; network: number; rung: number; epochs: number }[];
+  for (const method of ['rs-sh', 're-sh'] as const) {
+    const { pool } = uninterrupted.methods[method];
+    const mine = rows.filter((row) => row.method === method);
+    assert.deepEqual(mine.map((r) => [r.trialId, r.network, r.rung, r.epochs]), pool.map((l) => [l.trialId, l.fidelity.network, l.fidelity.rung, l.fidelity.epochs]));
+    for (const row of mine.filter((r) => r.origin === 'promotion')) {
+      const from = pool.find((l) => l.trialId === row.parent)!;
+      assert.deepEqual([from.fidelity.network, from.fidelity.rung], [row.network, row.rung - 1], `${method} trial ${row.trialId} continues its network's previous rung`);
+    }
+    assert.equal(mine.filter((r) => r.origin === 'promotion').length, pool.filter((l) => l.fidelity.rung > 0).length);
+  }
+  const table = await runCli(['leaderboard', join(runsDir, 'reference'), '--method', 'rs-sh']);
+  assert.match(table.stdout.split('\n')[0]!, /origin\s+seed\s+rung\s+epochs/);
+  assert.match(table.stdout, /promotion of \d+/);
+  // The report draws the anytime curve on the epochs trained.
+  const report = await runCli(['report', join(runsDir, 'reference')]);
+  assert.equal(report.code, 0, report.stderr);
+  assert.match(readFileSync(join(runsDir, 'reference', 'report.html'), 'utf8'), /epochs trained \(compute\)/);
+
   const rng = createRng('sh-kill-moments');
   const journalPath = join(runsDir, 'killed', 'journal.jsonl');
   const start = ['search', '--config', configPath, '--runs-dir', runsDir, '--run-id', 'killed', '--quiet'];

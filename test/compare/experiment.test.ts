@@ -8,7 +8,7 @@ import { CHROMIUM, inChromium, plotMarks } from '../helpers/chromium.js';
 import { runCli } from '../helpers/cli.js';
 import { TINY_SEARCH } from '../helpers/tiny-search.js';
 
-const PLOTS = ['size', 'severity', 'anytime', 'shift-aware'];
+const PLOTS = ['size', 'severity', 'anytime', 'anytime-epochs', 'shift-aware'];
 let work: string;
 let configPath: string;
 
@@ -58,6 +58,13 @@ test('nes experiment runs the config once per seed and compares; nes compare ren
   assert.deepEqual(comparison.methods, ['rs', 'deepens']);
   assert.equal(comparison.ensembles.length, 4);
   assert.ok(comparison.ensembles.every((row) => row.metrics.nll.n === 2 && row.metrics.nll.se !== null));
+  // Every network trains the whole schedule, no spread across seeds: NES-RS its budget, DeepEns M seeds.
+  const epochs = TINY_SEARCH.budget * TINY_SEARCH.training.epochs;
+  const [size] = TINY_SEARCH.ensembleSizes;
+  assert.deepEqual(comparison.compute.map((row) => [row.method, row.epochs.mean, row.epochs.se, row.networks.mean]), [['rs', epochs, 0, 3], ['deepens', size! * TINY_SEARCH.training.epochs, 0, size]]);
+  assert.ok(comparison.compute.every((row) => row.trainSeconds.mean > 0));
+  assert.equal(comparison.anytimeByEpochs.filter((p) => p.method === 'rs').at(-1)!.epochs, epochs);
+  assert.match(compared.stdout, /compute \(summed over workers\):\n.*epochs trained/);
 
   const html = readFileSync(join(out, 'compare.html'), 'utf8');
   assert.doesNotMatch(html, /<script|<link|<img|<iframe|@import|url\(http/i);
