@@ -159,7 +159,7 @@ function plainProgress(quiet: boolean): SearchProgress {
     },
     estimate(estimate) {
       // Quiet: only an estimate with a number in it.
-      if (quiet && estimate.secondsPerNetwork === undefined) return;
+      if (quiet && estimate.rates === undefined) return;
       console.log(describeCostEstimate(estimate));
     },
     stop() {},

@@ -1,4 +1,5 @@
 import { legEpochs, type FidelityLadder } from '../optimizers/promotion.js';
+import type { Trial } from '../optimizers/types.js';
 import type { Method, NesConfig } from './config.js';
 import { MULTI_FIDELITY_METHODS } from './config-schema.js';
 
@@ -21,6 +22,11 @@ export function isMultiFidelity(method: Method): method is (typeof MULTI_FIDELIT
 export function fidelityLadder(config: Pick<NesConfig, 'fidelity'>): FidelityLadder {
   if (!config.fidelity.epochs) throw new Error('the config has no fidelity ladder: resolveConfig fills it in for rs-sh and re-sh');
   return { epochs: config.fidelity.epochs, eta: config.fidelity.eta };
+}
+
+/** Epochs one trial trains: a leg from its rung's predecessor to its own, else the whole schedule. */
+export function trialEpochs(trial: Pick<Trial, 'fidelity'>, config: Pick<NesConfig, 'training' | 'fidelity'>): number {
+  return trial.fidelity ? legEpochs(fidelityLadder(config), trial.fidelity.rung) : config.training.epochs;
 }
 
 /**

@@ -1,15 +1,18 @@
 import { formatDuration, type CostEstimate } from './cost-estimate.js';
+import type { Trial } from '../optimizers/types.js';
 import type { SearchProgress } from './progress.js';
 import type { SearchEventSink, SettledTrial } from './search-events.js';
 
 /**
  * Shows the search's events on a SearchProgress (the CLI's display, a test's recorder), with the
  * cost estimate: once the search is planned, and again after the first network of this
- * invocation finishes (measured seconds per network). `limitSeconds` is the time limit, if any.
+ * invocation finishes (measured seconds per epoch and per prediction). `limitSeconds` is the time
+ * limit, if any; `trialEpochs` the epochs a trial trains (method-rules.ts).
  */
-export function progressSink(progress: SearchProgress, options: { limitSeconds?: number } = {}): SearchEventSink {
+export function progressSink(progress: SearchProgress, options: { limitSeconds?: number; trialEpochs: (trial: Trial) => number }): SearchEventSink {
   let planned: CostEstimate | undefined;
   let settledNow = 0;
+  let epochsNow = 0;
   let measured = false;
   let limitShown = false;
   return (event) => {
@@ -19,13 +22,15 @@ export function progressSink(progress: SearchProgress, options: { limitSeconds?:
       case 'budget-changed':
         return progress.log(`budget grown from ${event.from} to ${event.to} networks per method: the search goes on where it stopped`);
       case 'search-planned': {
-        const { networks, seconds } = event.earlier;
+        const { earlier } = event;
         planned = {
           phase: 'start',
           networks: event.networks,
+          epochs: event.epochs,
           workers: event.workers,
-          secondsPerNetwork: networks > 0 ? seconds / networks : undefined,
-          basis: networks > 0 ? 'earlier networks' : 'unknown',
+          rates: earlier.networks > 0 && earlier.epochs > 0 ? { trainSecondsPerEpoch: earlier.trainSeconds / earlier.epochs, predictSecondsPerTraining: earlier.predictSeconds / earlier.networks } : undefined,
+          basis: earlier.networks > 0 ? 'earlier networks' : 'unknown',
+          multiFidelity: event.multiFidelity,
           limitSeconds: options.limitSeconds,
         };
         return progress.estimate(planned);
@@ -36,14 +41,17 @@ export function progressSink(progress: SearchProgress, options: { limitSeconds?:
         progress.trialDone(event.method, event.settled.trial.id, settledSummary(event.method, event.settled));
         if (event.replayed) return;
         settledNow++;
+        epochsNow += options.trialEpochs(event.settled.trial);
         const member = event.settled.member;
         if (!member || measured || !planned) return;
         measured = true;
+        const epochs = options.trialEpochs(event.settled.trial);
         return progress.estimate({
           ...planned,
           phase: 'measured',
           networks: Math.max(0, planned.networks - settledNow),
-          secondsPerNetwork: member.seconds + member.predictSeconds,
+          epochs: Math.max(0, planned.epochs - epochsNow),
+          rates: { trainSecondsPerEpoch: member.seconds / epochs, predictSecondsPerTraining: member.predictSeconds },
           basis: 'first network',
         });
       }

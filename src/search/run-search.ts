@@ -1,6 +1,7 @@
 import type { DatasetSplits } from '../data/types.js';
 import type { NesConfig } from '../run/config.js';
 import { writeResults } from '../run/results-file.js';
+import { trialEpochs } from '../run/method-rules.js';
 import type { RunFolder } from '../run/run-folder.js';
 import type { EngineName } from '../util/engine-names.js';
 import type { ConfigInputs } from './config-inputs.js';
@@ -45,7 +46,7 @@ export async function runSearch(options: SearchOptions): Promise<{ run: RunFolde
   const { run, journal, history, labels } = opened;
   const started = Date.now();
   let timeLimited = false;
-  const sink = fanOut(journalSink(journal), progressSink(progress, { limitSeconds: config.execution.timeLimitSeconds }), (event) => {
+  const sink = fanOut(journalSink(journal), progressSink(progress, { limitSeconds: config.execution.timeLimitSeconds, trialEpochs: (trial) => trialEpochs(trial, config) }), (event) => {
     if (event.type === 'time-limit-reached') timeLimited = true;
   }, ...(options.sinks ?? []));
   sink({ type: 'run-opened', run });

@@ -32,11 +32,19 @@ export type SearchEvent =
   /** A resume raised the budget (networks per method) from `from` to `to`: the study grows. */
   | { type: 'budget-changed'; from: number; to: number }
   /**
-   * What this invocation has ahead of it, once the executor exists: `networks` still to train
-   * over all methods on `workers`, and the networks already trained before (with their measured
-   * seconds, training + predicting), from which a first cost estimate can be made.
+   * What this invocation has ahead of it, once the executor exists: `networks` (trainings: a
+   * multi-fidelity leg is one) and `epochs` still to train over all methods on `workers`, and
+   * those trained before with their measured seconds, from which a first cost estimate is made.
    */
-  | { type: 'search-planned'; networks: number; workers: number; earlier: { networks: number; seconds: number } }
+  | {
+      type: 'search-planned';
+      networks: number;
+      epochs: number;
+      workers: number;
+      /** Some method is rs-sh or re-sh: its trainings differ in length. */
+      multiFidelity: boolean;
+      earlier: { networks: number; epochs: number; trainSeconds: number; predictSeconds: number };
+    }
   /** The trainings are over (finished, or stopped by an error): the executor is closed. */
   | { type: 'training-stopped' }
   | { type: 'run-finished'; seconds: number };

@@ -7,14 +7,14 @@ import type { NesConfig } from '../run/config.js';
 import type { EngineName } from '../util/engine-names.js';
 import type { ConfigInputs } from './config-inputs.js';
 import type { RunLabels } from './evaluate-pool.js';
-import { fidelityLadder, plannedNetworks } from '../run/method-rules.js';
+import { fidelityLadder, isMultiFidelity, plannedEpochs, plannedNetworks, trialEpochs } from '../run/method-rules.js';
 import { planMethod } from './methods.js';
 import type { JournalEvent } from '../run/journal.js';
 import { writeRunBudget } from '../run/run-config.js';
 import type { OpenedSearch } from './open-search.js';
 import { toPoolMember, type MethodPool, type PoolMember } from './pool.js';
 import { schedule, type TimeLimit } from './scheduler.js';
-import type { SearchEventSink } from './search-events.js';
+import type { SearchEvent, SearchEventSink } from './search-events.js';
 import type { TrainProgress, TrainTask } from '../farm/types.js';
 
 /** A method's trained pool (how its ensembles are chosen: run/method-rules.ts methodSelection). */
@@ -97,15 +97,35 @@ export async function trainMethods(
 }
 
 /**
- * Networks this invocation still has to train (every method's count less what its journal ended
- * before), and those trained before with their seconds (training + predicting).
+ * Trainings and epochs this invocation still has to train (every method's plan less what its
+ * journal ended before), and those trained before with their measured seconds.
  */
-function planned(config: NesConfig, history: JournalEvent[] | undefined): { networks: number; earlier: { networks: number; seconds: number } } {
-  const ended = (method: string) =>
-    history?.filter((event) => (event.event === 'finished' || event.event === 'failed') && event.method === method).length ?? 0;
-  const networks = config.methods.reduce((sum, method) => sum + Math.max(0, plannedNetworks(method, config) - ended(method)), 0);
-  const finished = (history ?? []).flatMap((event) => (event.event === 'finished' ? [event.seconds + (event.predictSeconds ?? 0)] : []));
-  return { networks, earlier: { networks: finished.length, seconds: finished.reduce((a, b) => a + b, 0) } };
+function planned(config: NesConfig, history: JournalEvent[] = []): Omit<Extract<SearchEvent, { type: 'search-planned' }>, 'type' | 'workers'> {
+  const proposed = new Map(history.flatMap((event) => (event.event === 'proposed' ? [[`${event.method}/${event.trial.id}`, event.trial] as const] : [])));
+  const epochsOf = (method: string, trialId: number) => {
+    const trial = proposed.get(`${method}/${trialId}`);
+    return trial ? trialEpochs(trial, config) : config.training.epochs;
+  };
+  const ended = history.flatMap((event) => (event.event === 'finished' || event.event === 'failed' ? [event] : []));
+  let networks = 0;
+  let epochs = 0;
+  for (const method of config.methods) {
+    const mine = ended.filter((event) => event.method === method);
+    networks += Math.max(0, plannedNetworks(method, config) - mine.length);
+    epochs += Math.max(0, plannedEpochs(method, config) - mine.reduce((sum, event) => sum + epochsOf(method, event.trialId), 0));
+  }
+  const finished = history.flatMap((event) => (event.event === 'finished' ? [event] : []));
+  return {
+    networks,
+    epochs,
+    multiFidelity: config.methods.some(isMultiFidelity),
+    earlier: {
+      networks: finished.length,
+      epochs: finished.reduce((sum, event) => sum + epochsOf(event.method, event.trialId), 0),
+      trainSeconds: finished.reduce((sum, event) => sum + event.seconds, 0),
+      predictSeconds: finished.reduce((sum, event) => sum + (event.predictSeconds ?? 0), 0),
+    },
+  };
 }
 
 /**

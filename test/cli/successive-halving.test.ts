@@ -51,6 +51,7 @@ test('rs-sh and re-sh killed with SIGKILL at random moments resume to the legs o
 
   const reference = await runCli(['search', '--config', configPath, '--runs-dir', runsDir, '--run-id', 'reference', '--quiet']);
   assert.equal(reference.code, 0, reference.stderr);
+  assert.match(reference.stdout, /^cost estimate: \d+ trainings left \(legs of the fidelity ladder, \d+ epochs in all\) × [\d.]+ s per epoch \+ [\d.]+ s predicting per training/m);
   const uninterrupted = JSON.parse(readFileSync(join(runsDir, 'reference', 'results.json'), 'utf8')) as Results;
 
   for (const method of ['rs-sh', 're-sh'] as const) {
