@@ -2,7 +2,7 @@
 import { averageProbs } from '../evaluate/metrics.js';
 import { ece, reliability } from '../evaluate/calibration.js';
 import { distinctMembers } from '../export/run-results.js';
-import type { EnsembleResult } from '../run/results-types.js';
+import type { EnsembleResult, MemberMetrics } from '../run/results-types.js';
 import type { ReportedResults, TrialRecord } from './run-snapshot.js';
 import { toDag } from '../space/dag.js';
 import { anytimeSpec, disagreementSpec, reliabilitySpec, severitySpec, type MetricRow } from './charts.js';
@@ -167,6 +167,17 @@ export async function disagreementSection(ctx: ReportContext): Promise<string> {
   return `<section id="diversity"><h2>(d) Diversity and NLL</h2>${body}</section>`;
 }
 
+type PoolEntry = Pick<MemberMetrics, 'trialId' | 'validation' | 'fidelity'>;
+
+/** A multi-fidelity member's legs, from its network's first rung to the one it is chosen at. */
+function fidelityHistory(member: PoolEntry, pool: PoolEntry[]): string {
+  const { fidelity } = member;
+  if (!fidelity) return '';
+  const legs = pool.filter((m) => m.fidelity?.network === fidelity.network).sort((a, b) => a.fidelity!.rung - b.fidelity!.rung);
+  const steps = legs.map((leg) => `trial ${leg.trialId} (${leg.fidelity!.epochs} epoch${leg.fidelity!.epochs === 1 ? '' : 's'}, validation NLL ${fixed(leg.validation.nll)})`);
+  return `<p class="legs">rung ${fidelity.rung}, ${fidelity.epochs} epoch${fidelity.epochs === 1 ? '' : 's'}; network ${fidelity.network} trained in legs: ${escapeHtml(steps.join(' → '))}</p>`;
+}
+
 export function architecturesSection(ctx: ReportContext): string {
   const blocks = ctx.methods.map((method) => {
     const entry = ctx.results.methods[method]!;
@@ -190,7 +201,7 @@ export function architecturesSection(ctx: ReportContext): string {
         ],
         'metrics',
       );
-      return `<div class="member" data-trial="${trialId}"><h4>trial ${trialId} · ${escapeHtml(member.genotypeId)} · weight ${weight.toFixed(3)}</h4>${metrics}<div class="graphs">${graphs}</div></div>`;
+      return `<div class="member" data-trial="${trialId}"><h4>trial ${trialId} · ${escapeHtml(member.genotypeId)} · weight ${weight.toFixed(3)}</h4>${fidelityHistory(member, entry.pool)}${metrics}<div class="graphs">${graphs}</div></div>`;
     });
     return `<h3>${escapeHtml(method)}: M = ${ensemble.size}, ${escapeHtml(ensemble.selection)} selection, test NLL ${fixed(ensemble.test.nll)}</h3><div class="members">${cards.join('\n')}</div>`;
   });

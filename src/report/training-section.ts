@@ -5,10 +5,14 @@ import { lossCurveSpec, memberTimeSpec, type LossPoint, type MemberTime } from '
 import { renderVegaLite } from './vega-svg.js';
 
 export async function trainingSection(ctx: ReportContext): Promise<string> {
+  // A multi-fidelity leg's curve holds its own epochs only: it is drawn where its network's
+  // training was, continuing the line of the legs before it.
   const points: LossPoint[] = ctx.methods.flatMap((method) =>
-    (ctx.trials.get(method) ?? []).flatMap((record) =>
-      (record.lossCurve ?? []).map((loss, index) => ({ method, trial: record.trial.id, epoch: index + 1, loss })),
-    ),
+    (ctx.trials.get(method) ?? []).flatMap(({ trial, lossCurve = [] }) => {
+      const network = trial.origin.source === 'promotion' ? trial.origin.network : trial.id;
+      const start = trial.fidelity ? trial.fidelity.epochs - lossCurve.length : 0;
+      return lossCurve.map((loss, index) => ({ method, trial: network, epoch: start + index + 1, loss }));
+    }),
   );
   const times: MemberTime[] = ctx.methods.flatMap((method) =>
     ctx.results.methods[method]!.pool.map((m) => ({ method, trial: m.trialId, trainSeconds: m.seconds, predictSeconds: m.predictSeconds ?? 0 })),

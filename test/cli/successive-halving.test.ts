@@ -100,7 +100,17 @@ test('rs-sh and re-sh killed with SIGKILL at random moments resume to the legs o
   // The report draws the anytime curve on the epochs trained.
   const report = await runCli(['report', join(runsDir, 'reference')]);
   assert.equal(report.code, 0, report.stderr);
-  assert.match(readFileSync(join(runsDir, 'reference', 'report.html'), 'utf8'), /epochs trained \(compute\)/);
+  const html = readFileSync(join(runsDir, 'reference', 'report.html'), 'utf8');
+  assert.match(html, /epochs trained \(compute\)/);
+  // Each chosen member's card tells its network's legs, first rung first.
+  for (const method of ['rs-sh', 're-sh'] as const) {
+    const { pool, ensembles } = uninterrupted.methods[method];
+    for (const id of ensembles.find((e) => e.size === 2)!.members) {
+      const network = pool.find((l) => l.trialId === id)!.fidelity.network;
+      const legs = pool.filter((l) => l.fidelity.network === network).map((l) => `trial ${l.trialId} \\(${l.fidelity.epochs} epochs?, validation NLL \\d\\.\\d{4}\\)`);
+      assert.match(html, new RegExp(`network ${network} trained in legs: ${legs.join(' → ')}`), `${method} member ${id}`);
+    }
+  }
 
   const rng = createRng('sh-kill-moments');
   const journalPath = join(runsDir, 'killed', 'journal.jsonl');
