@@ -2,6 +2,7 @@ import { storageError } from './storage-error.js';
 import { availableParallelism } from 'node:os';
 import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { threadExecArgv } from './thread-exec-argv.js';
 import type { ExecutorOptions, ExecutorResult, TrainingExecutor } from './executor.js';
 import type { TrainOutcome, TrainProgress, TrainTask } from './types.js';
 
@@ -41,6 +42,7 @@ export class TrainingFarm implements TrainingExecutor {
       concurrentTasksPerWorker: 1,
       idleTimeout: Number.POSITIVE_INFINITY,
       workerData: { engine: options.engine, data: options.data },
+      execArgv: threadExecArgv(),
       ...(options.workerHeapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: options.workerHeapMb } }),
     });
     this.channel = new BroadcastChannel(this.progressChannel);

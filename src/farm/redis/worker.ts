@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { RedisConnection, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Piscina } from 'piscina';
+import { threadExecArgv } from '../thread-exec-argv.js';
 import type { EngineChoice } from '../../util/engine-names.js';
 import type { WorkerDataSets, TrainProgress } from '../types.js';
 import {
@@ -287,6 +288,7 @@ export class RedisTrainingWorker {
       concurrentTasksPerWorker: 1,
       idleTimeout: Number.POSITIVE_INFINITY,
       workerData: { engine, data: built.data },
+      execArgv: threadExecArgv(),
     });
     return { key, threads, fingerprint: built.fingerprint, active: 0 };
   }
@@ -331,7 +333,7 @@ async function buildDataInThread(
   testDataDir: string | undefined,
 ): Promise<{ data: WorkerDataSets; fingerprint: string }> {
   const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const thread = new Piscina({ filename: new URL(`./data-thread${extension}`, import.meta.url).href, minThreads: 0, maxThreads: 1 });
+  const thread = new Piscina({ filename: new URL(`./data-thread${extension}`, import.meta.url).href, minThreads: 0, maxThreads: 1, execArgv: threadExecArgv() });
   try {
     return (await thread.run({ reference, dataDir, testDataDir })) as { data: WorkerDataSets; fingerprint: string };
   } finally {
