@@ -75,7 +75,7 @@ export function anytimeByEpochs(runs: ComparedRun[], methods: string[]): EpochsA
   const first = runs[0];
   if (!first) return [];
   const scheduleEpochs = first.results.training.epochs;
-  const step = Math.max(1, scheduleEpochs * (first.config.evaluation.anytimeStep));
+  const step = Math.max(1, scheduleEpochs * first.config.evaluation.anytimeStep);
   const points: EpochsAnytimePoint[] = [];
   for (const method of methods) {
     const curves = runs.flatMap((run) => {

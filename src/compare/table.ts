@@ -27,8 +27,13 @@ export function comparisonTable(comparison: Comparison, severities?: number[]): 
     String(row.severity),
     ...ENSEMBLE_METRICS.map((m) => formatMeanSe(row.metrics[m], m === 'error')),
   ]);
+  return alignedText(header, body, 3);
+}
+
+/** Columns padded to their widest cell under a rule: the first `textColumns` left-aligned, numbers right. */
+function alignedText(header: string[], body: string[][], textColumns: number): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) => cells.map((c, i) => (i < textColumns ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 
@@ -49,7 +54,5 @@ export function computeCells(comparison: Comparison): { header: string[]; body: 
 
 export function computeTable(comparison: Comparison): string {
   const { header, body } = computeCells(comparison);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+  return alignedText(header, body, 1);
 }

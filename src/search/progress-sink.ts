@@ -40,12 +40,12 @@ export function progressSink(progress: SearchProgress, options: { limitSeconds?:
       case 'trial-settled': {
         progress.trialDone(event.method, event.settled.trial.id, settledSummary(event.method, event.settled));
         if (event.replayed) return;
+        const epochs = options.trialEpochs(event.settled.trial);
         settledNow++;
-        epochsNow += options.trialEpochs(event.settled.trial);
+        epochsNow += epochs;
         const member = event.settled.member;
         if (!member || measured || !planned) return;
         measured = true;
-        const epochs = options.trialEpochs(event.settled.trial);
         return progress.estimate({
           ...planned,
           phase: 'measured',
