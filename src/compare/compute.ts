@@ -3,7 +3,8 @@
  * trained) rather than on networks: a multi-fidelity method (rs-sh, re-sh) trains many networks
  * for a few epochs, so "networks trained" compares it with NES-RS unfairly in its favour (issue 18).
  */
-import type { AnytimePoint, MethodCompute, SearchResults } from '../run/results-types.js';
+import { anytimePointEpochs, methodCompute } from '../run/results-compute.js';
+import type { SearchResults } from '../run/results-types.js';
 import type { ComparedRun } from './runs.js';
 import { meanSe, type MeanSe } from './statistics.js';
 
@@ -29,16 +30,6 @@ export interface EpochsAnytimePoint {
 
 type MethodEntry = SearchResults['methods'][string];
 
-/** results.json's compute, or for results older than it the sums over the pool (each member the whole schedule). */
-function computeOf(entry: MethodEntry, scheduleEpochs: number): MethodCompute {
-  if (entry.compute) return entry.compute;
-  return {
-    epochs: entry.pool.length * scheduleEpochs,
-    trainSeconds: entry.pool.reduce((sum, member) => sum + member.seconds, 0),
-    predictSeconds: entry.pool.reduce((sum, member) => sum + (member.predictSeconds ?? 0), 0),
-  };
-}
-
 function networksOf(entry: MethodEntry): number {
   return new Set(entry.pool.map((member) => member.fidelity?.network ?? member.trialId)).size;
 }
@@ -47,7 +38,7 @@ export function computeRows(runs: ComparedRun[], methods: string[]): ComputeRow[
   return methods.flatMap((method) => {
     const entries = runs.flatMap((run) => {
       const entry = run.results.methods[method];
-      return entry ? [{ compute: computeOf(entry, run.results.training.epochs), networks: networksOf(entry) }] : [];
+      return entry ? [{ compute: methodCompute(entry, run.results.training.epochs), networks: networksOf(entry) }] : [];
     });
     if (entries.length === 0) return [];
     return [
@@ -61,9 +52,6 @@ export function computeRows(runs: ComparedRun[], methods: string[]): ComputeRow[
     ];
   });
 }
-
-/** A point's epochs: recorded since issue 18; before, every network trained the whole schedule. */
-const pointEpochs = (point: AnytimePoint, scheduleEpochs: number) => point.epochs ?? point.networks * scheduleEpochs;
 
 /**
  * The clean anytime curves of every seed on one epochs grid, averaged: at E epochs a run has the
@@ -81,7 +69,7 @@ export function anytimeByEpochs(runs: ComparedRun[], methods: string[]): EpochsA
     const curves = runs.flatMap((run) => {
       const entry = run.results.methods[method];
       if (!entry) return [];
-      return [entry.anytime.filter((p) => (p.severity ?? 0) === 0).map((p) => ({ ...p, epochs: pointEpochs(p, scheduleEpochs) }))];
+      return [entry.anytime.filter((p) => (p.severity ?? 0) === 0).map((p) => ({ ...p, epochs: anytimePointEpochs(p, scheduleEpochs) }))];
     });
     const sizes = [...new Set(curves.flat().map((p) => p.size))].sort((a, b) => a - b);
     for (const size of sizes) {

@@ -5,6 +5,7 @@
  * --csv, so that pandas reads either into the same DataFrame.
  */
 import type { JournaledTrial } from '../run/journal.js';
+import { memberEpochs } from '../run/member-files.js';
 import { genotypeId } from '../space/id.js';
 import { NesInputError } from '../util/errors.js';
 import type { RunSnapshot } from './run-snapshot.js';
@@ -111,7 +112,7 @@ export function leaderboardRows(snapshot: RunSnapshot, options: LeaderboardOptio
         seed: trial.seed,
         network: member?.fidelity?.network ?? (origin.source === 'promotion' ? origin.network : trial.fidelity ? trial.id : null),
         rung: trial.fidelity?.rung ?? null,
-        epochs: trial.fidelity?.epochs ?? results.training.epochs,
+        epochs: memberEpochs(trial, results.training.epochs),
         trainSeconds: member?.seconds ?? null,
         predictSeconds: member?.predictSeconds ?? null,
         validationNll: member?.validation.nll ?? null,

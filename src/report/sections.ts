@@ -2,6 +2,7 @@
 import { averageProbs } from '../evaluate/metrics.js';
 import { ece, reliability } from '../evaluate/calibration.js';
 import { distinctMembers } from '../export/run-results.js';
+import { anytimePointEpochs, methodCompute } from '../run/results-compute.js';
 import type { EnsembleResult, MemberMetrics } from '../run/results-types.js';
 import type { ReportedResults, TrialRecord } from './run-snapshot.js';
 import { toDag } from '../space/dag.js';
@@ -60,7 +61,7 @@ export function summarySection(ctx: ReportContext): string {
       : '';
   const pools = ctx.methods.map((m) => {
     const entry = results.methods[m]!;
-    const epochs = entry.compute?.epochs ?? entry.pool.length * results.training.epochs;
+    const { epochs } = methodCompute(entry, results.training.epochs);
     return [m, entry.pool.length, epochs, entry.failed.length, entry.bestMember ? `${entry.bestMember.trialId} (${entry.bestMember.genotypeId})` : '–', fixed(entry.bestMember?.test.nll)];
   });
   return `<section id="summary"><h2>Results</h2>
@@ -76,7 +77,7 @@ export async function anytimeSection(ctx: ReportContext): Promise<string> {
   const rows = ctx.methods.flatMap((method) =>
     results.methods[method]!.anytime
       .filter((p) => p.size === ctx.size && severityOf(p as { severity?: number }) === 0)
-      .flatMap((p) => metricRows({ method, networks: p.networks, epochs: p.epochs ?? p.networks * results.training.epochs }, { nll: p.testNll, error: p.testError, ece: p.testEce })),
+      .flatMap((p) => metricRows({ method, networks: p.networks, epochs: anytimePointEpochs(p, results.training.epochs) }, { nll: p.testNll, error: p.testError, ece: p.testEce })),
   );
   const body =
     rows.length === 0
